@@ -1,0 +1,183 @@
+/*
+ * auth: the security choices in one place. HMAC through OpenSSL with a
+ * constant-time compare (CRYPTO_memcmp); every key with the packet's index
+ * is tried, which is how keys are rotated (old and new both defined, then
+ * "auth" switched, then the old one removed). crc exists only so a
+ * heartbeat authkeys file keeps working; it authenticates nothing.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "auth.h"
+
+static uint32_t	crc_table[256];
+static int	crc_ready;
+
+uint32_t
+auth_crc32(const void *p, size_t n)
+{
+	const uint8_t	*b = p;
+	uint32_t	 c = 0xffffffffu;
+	size_t		 i;
+
+	if (!crc_ready) {
+		uint32_t	 k, v;
+		int		 j;
+
+		for (k = 0; k < 256; k++) {
+			v = k;
+			for (j = 0; j < 8; j++)
+				v = v & 1 ? 0xedb88320u ^ (v >> 1) : v >> 1;
+			crc_table[k] = v;
+		}
+		crc_ready = 1;
+	}
+	for (i = 0; i < n; i++)
+		c = crc_table[(c ^ b[i]) & 0xff] ^ (c >> 8);
+	return c ^ 0xffffffffu;
+}
+
+static const EVP_MD *
+method_md(enum auth_method m)
+{
+	switch (m) {
+	case AUTH_MD5:
+		return EVP_md5();
+	case AUTH_SHA1:
+		return EVP_sha1();
+	case AUTH_SHA256:
+		return EVP_sha256();
+	case AUTH_SHA512:
+		return EVP_sha512();
+	case AUTH_CRC:
+		break;
+	}
+	return NULL;
+}
+
+int
+auth_digest_len(enum auth_method m)
+{
+	const EVP_MD	*md = method_md(m);
+
+	return md ? EVP_MD_get_size(md) : 4;
+}
+
+static int
+compute(const struct conf_key *k, const void *data, size_t len,
+    uint8_t *out)
+{
+	const EVP_MD	*md;
+	unsigned int	 dlen = 0;
+
+	if (k->method == AUTH_CRC) {
+		uint32_t	 c = auth_crc32(data, len);
+
+		out[0] = (uint8_t)(c >> 24);
+		out[1] = (uint8_t)(c >> 16);
+		out[2] = (uint8_t)(c >> 8);
+		out[3] = (uint8_t)c;
+		return 4;
+	}
+	md = method_md(k->method);
+	if (HMAC(md, k->secret, (int)k->secretlen, data, len, out,
+	    &dlen) == NULL)
+		return -1;
+	return (int)dlen;
+}
+
+int
+auth_sign(const struct conf *c, int index, const void *data, size_t len,
+    uint8_t *digest)
+{
+	int	 i;
+
+	for (i = 0; i < c->nkeys; i++)
+		if (c->keys[i].index == index)
+			return compute(&c->keys[i], data, len, digest);
+	return -1;
+}
+
+int
+auth_verify(const struct conf *c, int index, const void *data, size_t len,
+    const uint8_t *digest, size_t dlen)
+{
+	uint8_t	 want[AUTH_MAX_DIGEST];
+	int	 i, n, ok = -1;
+
+	for (i = 0; i < c->nkeys; i++) {
+		if (c->keys[i].index != index)
+			continue;
+		n = compute(&c->keys[i], data, len, want);
+		if (n > 0 && (size_t)n == dlen &&
+		    CRYPTO_memcmp(want, digest, dlen) == 0)
+			ok = 0;
+	}
+	OPENSSL_cleanse(want, sizeof(want));
+	return ok;
+}
+
+enum replay_verdict
+replay_check(const struct replay_win *w, uint32_t gen, uint64_t seq)
+{
+	uint64_t	 d;
+
+	if (!w->valid || gen > w->gen)
+		return w->valid ? REPLAY_NEWGEN : REPLAY_NEW;
+	if (gen < w->gen)
+		return REPLAY_OLD;
+	if (seq > w->top)
+		return REPLAY_NEW;
+	d = w->top - seq;
+	if (d >= REPLAY_WINDOW)
+		return REPLAY_OLD;
+	return (w->bitmap >> d) & 1 ? REPLAY_DUP : REPLAY_LATE;
+}
+
+/* Only after the packet authenticated: an attacker cannot move it. */
+void
+replay_accept(struct replay_win *w, uint32_t gen, uint64_t seq)
+{
+	uint64_t	 d;
+
+	if (!w->valid || gen != w->gen) {
+		w->valid = 1;
+		w->gen = gen;
+		w->top = seq;
+		w->bitmap = 1;
+		return;
+	}
+	if (seq > w->top) {
+		d = seq - w->top;
+		w->bitmap = d >= REPLAY_WINDOW ? 0 : w->bitmap << d;
+		w->bitmap |= 1;
+		w->top = seq;
+		return;
+	}
+	d = w->top - seq;
+	if (d < REPLAY_WINDOW)
+		w->bitmap |= (uint64_t)1 << d;
+}
+
+const char *
+replay_verdict_name(enum replay_verdict v)
+{
+	switch (v) {
+	case REPLAY_NEW:
+		return "new";
+	case REPLAY_NEWGEN:
+		return "new generation";
+	case REPLAY_LATE:
+		return "late";
+	case REPLAY_DUP:
+		return "duplicate";
+	case REPLAY_OLD:
+		return "old";
+	}
+	return "?";
+}

@@ -1,0 +1,947 @@
+/*
+ * conf: load orchestration, cross-checks and the model's helpers.
+ * Parsers for each file live in conf_hacf.c, conf_haresources.c,
+ * conf_authkeys.c and conf_libconfig.c; they fill a struct conf through a
+ * struct cparse, and conf_finish() checks the whole before anyone uses it.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "conf_int.h"
+#include "util.h"
+
+#ifndef HBD_AGENTDIR
+#define HBD_AGENTDIR	"/usr/local/libexec/hbd/agents"
+#endif
+#ifndef HBD_OCF_ROOT
+#define HBD_OCF_ROOT	"/usr/lib/ocf"
+#endif
+
+/* ---- diagnostics ---- */
+
+static void
+diag_add(struct conf_diag *d, const char *file, int line, int warning,
+    const char *fmt, va_list ap)
+{
+	struct conf_msg	*m;
+	char		 text[1024];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	d->msgs = xreallocarray(d->msgs, (size_t)d->nmsgs + 1,
+	    sizeof(*d->msgs));
+	m = &d->msgs[d->nmsgs++];
+	m->file = xstrdup(file ? file : "?");
+	m->line = line;
+	m->warning = warning;
+	m->text = xstrdup(text);
+	if (warning)
+		d->nwarnings++;
+	else
+		d->nerrors++;
+}
+
+void
+cp_err(struct cparse *cp, int line, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	diag_add(cp->d, cp->file, line, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+cp_warn(struct cparse *cp, int line, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	diag_add(cp->d, cp->file, line, 1, fmt, ap);
+	va_end(ap);
+}
+
+void
+cp_file_err(struct cparse *cp, const char *file, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	diag_add(cp->d, file, 0, 0, fmt, ap);
+	va_end(ap);
+}
+
+static void
+cp_at(struct cparse *cp, const char *file, int line, int warning,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void
+cp_at(struct cparse *cp, const char *file, int line, int warning,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	diag_add(cp->d, file, line, warning, fmt, ap);
+	va_end(ap);
+}
+
+void
+conf_diag_print(const struct conf_diag *d, FILE *fp)
+{
+	int	 i;
+
+	for (i = 0; i < d->nmsgs; i++) {
+		const struct conf_msg	*m = &d->msgs[i];
+
+		if (m->line > 0)
+			fprintf(fp, "%s:%d: %s%s\n", m->file, m->line,
+			    m->warning ? "warning: " : "", m->text);
+		else
+			fprintf(fp, "%s: %s%s\n", m->file,
+			    m->warning ? "warning: " : "", m->text);
+	}
+}
+
+void
+conf_diag_free(struct conf_diag *d)
+{
+	int	 i;
+
+	for (i = 0; i < d->nmsgs; i++) {
+		free(d->msgs[i].file);
+		free(d->msgs[i].text);
+	}
+	free(d->msgs);
+	memset(d, 0, sizeof(*d));
+}
+
+/* ---- value parsing ---- */
+
+/*
+ * heartbeat's time syntax: a bare number is seconds and may have a
+ * fraction; "ms" and "us" suffixes select milliseconds and microseconds.
+ * hbd also accepts "s". The result is milliseconds, rounded up.
+ */
+int
+conf_parse_time(const char *s, uint32_t *ms)
+{
+	char		*end;
+	double		 v, scale;
+
+	if (s == NULL || !(isdigit((unsigned char)*s) || *s == '.'))
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !isfinite(v) || v < 0)
+		return -1;
+	if (*end == '\0' || strcmp(end, "s") == 0 || strcmp(end, "sec") == 0)
+		scale = 1000.0;
+	else if (strcmp(end, "ms") == 0 || strcmp(end, "msec") == 0)
+		scale = 1.0;
+	else if (strcmp(end, "us") == 0 || strcmp(end, "usec") == 0)
+		scale = 0.001;
+	else
+		return -1;
+	v = ceil(v * scale - 1e-9);
+	if (v > 86400000.0 * 7)
+		return -1;
+	*ms = (uint32_t)v;
+	return 0;
+}
+
+/* heartbeat's booleans, case-insensitive */
+int
+conf_parse_bool(const char *s, int *v)
+{
+	static const char *const yes[] = { "true", "on", "yes", "y", "1" };
+	static const char *const no[] = { "false", "off", "no", "n", "0" };
+	size_t	 i;
+
+	for (i = 0; i < nitems(yes); i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*v = 1;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*v = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* FNV-1a: stable identities for the wire (cluster, groups) */
+uint32_t
+conf_hash(const char *s)
+{
+	uint32_t	 h = 2166136261u;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+int
+conf_tokenize(char *s, char **tok, int max, const char *seps)
+{
+	int	 n = 0;
+	char	*p = s;
+
+	for (;;) {
+		while (*p && strchr(seps, *p))
+			p++;
+		if (*p == '\0' || *p == '#')
+			break;
+		if (n == max)
+			return -1;
+		tok[n++] = p;
+		while (*p && !strchr(seps, *p))
+			p++;
+		if (*p == '\0')
+			break;
+		*p++ = '\0';
+	}
+	return n;
+}
+
+/* ---- names ---- */
+
+const char *
+auth_method_name(enum auth_method m)
+{
+	switch (m) {
+	case AUTH_CRC:
+		return "crc";
+	case AUTH_MD5:
+		return "md5";
+	case AUTH_SHA1:
+		return "sha1";
+	case AUTH_SHA256:
+		return "sha256";
+	case AUTH_SHA512:
+		return "sha512";
+	}
+	return "?";
+}
+
+const char *
+medium_type_name(enum medium_type t)
+{
+	switch (t) {
+	case MEDIUM_BCAST:
+		return "bcast";
+	case MEDIUM_MCAST:
+		return "mcast";
+	case MEDIUM_UCAST:
+		return "ucast";
+	case MEDIUM_SERIAL:
+		return "serial";
+	}
+	return "?";
+}
+
+const char *
+auto_failback_name(enum auto_failback f)
+{
+	switch (f) {
+	case FAILBACK_OFF:
+		return "off";
+	case FAILBACK_ON:
+		return "on";
+	case FAILBACK_LEGACY:
+		return "legacy";
+	}
+	return "?";
+}
+
+int
+conf_node_index(const struct conf *c, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < c->nnodes; i++)
+		if (strcasecmp(c->nodes[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int
+conf_group_index(const struct conf *c, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < c->ngroups; i++)
+		if (strcmp(c->groups[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int
+conf_peer_index(const struct conf *c)
+{
+	if (c->nnodes < 2)
+		return -1;
+	return c->local_index == 0 ? 1 : 0;
+}
+
+const char *
+conf_peer_name(const struct conf *c)
+{
+	int	 i = conf_peer_index(c);
+
+	return i < 0 ? NULL : c->nodes[i];
+}
+
+/* ---- cross-checks ---- */
+
+static int
+local_addresses(const struct conf_opts *o, struct in_addr *out, int max)
+{
+	struct ifaddrs	*ifa, *i;
+	int		 n = 0;
+
+	if (o->local_addrs) {
+		for (n = 0; n < o->nlocal_addrs && n < max; n++)
+			out[n] = o->local_addrs[n];
+		return n;
+	}
+	if (getifaddrs(&ifa) == -1)
+		return 0;
+	for (i = ifa; i && n < max; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET)
+			out[n++] =
+			    ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+	freeifaddrs(ifa);
+	return n;
+}
+
+/* One file serves both nodes: drop ucast lines aimed at ourselves. */
+static void
+drop_local_ucast(struct cparse *cp)
+{
+	struct conf	*c = cp->c;
+	struct in_addr	 addrs[128];
+	int		 naddrs, i, j, k;
+
+	naddrs = local_addresses(cp->o, addrs, (int)nitems(addrs));
+	for (i = 0, k = 0; i < c->nmedia; i++) {
+		int	 local = 0;
+
+		if (c->media[i].type == MEDIUM_UCAST)
+			for (j = 0; j < naddrs; j++)
+				if (addrs[j].s_addr ==
+				    c->media[i].addr.s_addr)
+					local = 1;
+		if (!local)
+			c->media[k++] = c->media[i];
+	}
+	c->nmedia = k;
+}
+
+static void
+name_links(struct conf *c)
+{
+	int	 i, j, dup;
+
+	for (i = 0; i < c->nmedia; i++) {
+		struct conf_medium	*m = &c->media[i];
+
+		if (m->type == MEDIUM_SERIAL)
+			hbd_strlcpy(m->name, m->device, sizeof(m->name));
+		else
+			hbd_strlcpy(m->name, m->ifname, sizeof(m->name));
+		for (dup = 0, j = 0; j < i; j++)
+			if (strcmp(c->media[j].name, m->name) == 0)
+				dup = 1;
+		if (dup) {
+			size_t	 l = strlen(m->name);
+
+			snprintf(m->name + l, sizeof(m->name) - l, "/%s",
+			    medium_type_name(m->type));
+		}
+	}
+}
+
+static int
+executable(const char *path)
+{
+	struct stat	 st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    access(path, X_OK) == 0;
+}
+
+static void
+resolve_agent(struct cparse *cp, struct conf_rsc *r, int line,
+    const char *hrfile)
+{
+	struct conf	*c = cp->c;
+	char		 path[PATH_MAX];
+	const char	*agentdir;
+	int		 i;
+
+	agentdir = cp->o->agentdir ? cp->o->agentdir : HBD_AGENTDIR;
+	if (r->kind == RSC_OCF) {
+		snprintf(path, sizeof(path), "%s/resource.d/%s/%s",
+		    HBD_OCF_ROOT, r->provider, r->type);
+		if (executable(path))
+			r->path = xstrdup(path);
+		goto done;
+	}
+	for (i = 0; i < c->nresource_dirs && !r->path; i++) {
+		snprintf(path, sizeof(path), "%s/%s", c->resource_dirs[i],
+		    r->type);
+		if (executable(path)) {
+			r->path = xstrdup(path);
+			r->kind = RSC_HEARTBEAT;
+		}
+	}
+	if (!r->path && c->confdir) {
+		snprintf(path, sizeof(path), "%s/resource.d/%s", c->confdir,
+		    r->type);
+		if (executable(path)) {
+			r->path = xstrdup(path);
+			r->kind = RSC_HEARTBEAT;
+		}
+	}
+	if (!r->path) {
+		snprintf(path, sizeof(path), "%s/%s", agentdir, r->type);
+		if (executable(path)) {
+			r->path = xstrdup(path);
+			r->kind = RSC_HBD;
+		}
+	}
+	if (!r->path) {
+		snprintf(path, sizeof(path), "/etc/init.d/%s", r->type);
+		if (executable(path)) {
+			r->path = xstrdup(path);
+			r->kind = RSC_LSB;
+		}
+	}
+done:
+	if (r->path)
+		return;
+	if (r->kind == RSC_OCF)
+		cp_at(cp, hrfile, line, !cp->o->for_start,
+		    "resource %s: OCF agent %s not found", r->spec, path);
+	else
+		cp_at(cp, hrfile, line, !cp->o->for_start,
+		    "resource %s: no agent named %s in %s%s/resource.d, %s "
+		    "or /etc/init.d", r->spec, r->type,
+		    c->nresource_dirs ? "resource_path, " : "",
+		    c->confdir ? c->confdir : "/etc/ha.d", agentdir);
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static void
+check_nodes(struct cparse *cp, const char *hacf)
+{
+	struct conf	*c = cp->c;
+	int		 i;
+
+	qsort(c->nodes, (size_t)c->nnodes, sizeof(c->nodes[0]), cmp_names);
+	for (i = 1; i < c->nnodes; i++)
+		if (strcmp(c->nodes[i], c->nodes[i - 1]) == 0)
+			cp_at(cp, hacf, 0, 0, "node %s is listed twice",
+			    c->nodes[i]);
+	if (c->nnodes == 0) {
+		cp_at(cp, hacf, 0, 0, "no node lines: list both cluster "
+		    "nodes (node NAME, matching uname -n)");
+		return;
+	}
+	c->local_index = conf_node_index(c, c->local);
+	if (c->local_index < 0)
+		cp_at(cp, hacf, 0, 0, "this node (%s) is not listed in a node "
+		    "line; node names must match uname -n (or use -N)",
+		    c->local);
+	if (c->nnodes == 1)
+		cp_at(cp, hacf, 0, 1, "only one node is listed: there is no "
+		    "peer to fail over to");
+}
+
+static void
+check_timing(struct cparse *cp, const char *hacf)
+{
+	struct conf	*c = cp->c;
+	int		 dl = cp->seen_deadtime, il = cp->seen_initdead;
+
+	if (!cp->seen_warntime)
+		c->warntime_ms = c->deadtime_ms / 2;
+	if (!cp->seen_initdead) {
+		if (c->deadtime_ms > 10000)
+			c->initdead_ms = c->deadtime_ms;
+		else if (c->deadtime_ms < 6000)
+			c->initdead_ms = 12000;
+		else
+			c->initdead_ms = 2 * c->deadtime_ms;
+	}
+	if (!cp->seen_deadping)
+		c->deadping_ms = c->deadtime_ms;
+	if (c->keepalive_ms == 0)
+		cp_at(cp, hacf, cp->seen_keepalive, 0,
+		    "keepalive must be greater than 0");
+	if (c->deadtime_ms <= 2 * c->keepalive_ms)
+		cp_at(cp, hacf, dl ? dl : cp->seen_keepalive, 0,
+		    "deadtime (%ums) is too small compared to keepalive "
+		    "(%ums): it must be more than twice keepalive",
+		    c->deadtime_ms, c->keepalive_ms);
+	if (c->initdead_ms < c->deadtime_ms)
+		cp_at(cp, hacf, il ? il : dl, 0, "initdead (%ums) is smaller "
+		    "than deadtime (%ums)", c->initdead_ms, c->deadtime_ms);
+	else if (cp->seen_initdead && c->initdead_ms < 10000)
+		cp_at(cp, hacf, il, 1, "initdead (%ums) may be too small: it "
+		    "should be >= deadtime and >= 10 seconds when both nodes "
+		    "boot together", c->initdead_ms);
+	if (c->deadping_ms <= 2 * c->keepalive_ms && c->npings > 0)
+		cp_at(cp, hacf, cp->seen_deadping ? cp->seen_deadping : dl, 0,
+		    "deadping (%ums) is too small compared to keepalive "
+		    "(%ums)", c->deadping_ms, c->keepalive_ms);
+	if (c->warntime_ms >= c->deadtime_ms)
+		cp_at(cp, hacf, cp->seen_warntime, 1, "warntime (%ums) is not "
+		    "less than deadtime (%ums): a late heartbeat will never "
+		    "be reported before the node is declared dead",
+		    c->warntime_ms, c->deadtime_ms);
+	else if (c->warntime_ms <= c->keepalive_ms)
+		cp_at(cp, hacf, cp->seen_warntime, 1, "warntime (%ums) is not "
+		    "more than keepalive (%ums): every heartbeat would be late",
+		    c->warntime_ms, c->keepalive_ms);
+}
+
+static void
+check_media(struct cparse *cp, const char *hacf)
+{
+	struct conf	*c = cp->c;
+	int		 i, j;
+
+	if (cp->udpport_line && !cp->media_since_udpport)
+		cp_at(cp, hacf, cp->udpport_line, 1, "udpport has no effect: "
+		    "it applies to the bcast, mcast and ucast lines after it");
+	if (cp->baud_line && !cp->media_since_baud)
+		cp_at(cp, hacf, cp->baud_line, 1, "baud has no effect: it "
+		    "applies to the serial lines after it");
+	drop_local_ucast(cp);
+	name_links(c);
+	if (c->nmedia == 0 && c->nnodes > 1)
+		cp_at(cp, hacf, 0, 0, "no heartbeat media: configure at least "
+		    "one bcast, mcast, ucast or serial line (two are better)");
+	for (i = 0; i < c->nmedia; i++)
+		for (j = 0; j < i; j++) {
+			struct conf_medium *a = &c->media[i], *b = &c->media[j];
+
+			if (a->type == MEDIUM_SERIAL && b->type == MEDIUM_SERIAL &&
+			    strcmp(a->device, b->device) == 0)
+				cp_at(cp, hacf, a->line, 0, "serial %s is "
+				    "already configured on line %d",
+				    a->device, b->line);
+			if (a->type != MEDIUM_SERIAL &&
+			    b->type != MEDIUM_SERIAL &&
+			    strcmp(a->ifname, b->ifname) == 0 &&
+			    a->port == b->port)
+				cp_at(cp, hacf, a->line, 0, "%s %s on port %u "
+				    "repeats the %s medium of line %d: use one "
+				    "UDP medium per interface and port",
+				    medium_type_name(a->type), a->ifname,
+				    a->port, medium_type_name(b->type),
+				    b->line);
+		}
+}
+
+static void
+check_groups(struct cparse *cp)
+{
+	struct conf	*c = cp->c;
+	const char	*hr = c->haresources_path ? c->haresources_path :
+			    c->conf_path;
+	int		 i, j, k;
+
+	for (i = 0; i < c->ngroups; i++) {
+		struct conf_group	*g = &c->groups[i];
+
+		for (j = 0; j < i; j++) {
+			if (strcmp(c->groups[j].name, g->name) == 0)
+				cp_at(cp, hr, g->line, 0, "group %s is already "
+				    "defined on line %d (a group is named by "
+				    "its first resource)", g->name,
+				    c->groups[j].line);
+			else if (c->groups[j].id == g->id)
+				cp_at(cp, hr, g->line, 0, "group %s collides "
+				    "with group %s on line %d: rename one",
+				    g->name, c->groups[j].name,
+				    c->groups[j].line);
+			for (k = 0; k < g->nrsc; k++) {
+				int	 m;
+
+				for (m = 0; m < c->groups[j].nrsc; m++)
+					if (strcmp(g->rsc[k].spec,
+					    c->groups[j].rsc[m].spec) == 0)
+						cp_at(cp, hr, g->line, 0,
+						    "resource %s also belongs "
+						    "to the group on line %d",
+						    g->rsc[k].spec,
+						    c->groups[j].line);
+			}
+		}
+		for (k = 0; k < g->nrsc; k++)
+			resolve_agent(cp, &g->rsc[k], g->line, hr);
+	}
+}
+
+static void
+check_auth(struct cparse *cp)
+{
+	struct conf	*c = cp->c;
+	const char	*ak = c->authkeys_path ? c->authkeys_path :
+			    c->conf_path;
+	int		 i, found = 0;
+
+	if (ak == NULL)
+		return;
+	if (c->auth_use < 0) {
+		cp_at(cp, ak, 0, 0, "missing \"auth N\" line naming the key "
+		    "to sign with");
+		return;
+	}
+	for (i = 0; i < c->nkeys; i++)
+		if (c->keys[i].index == c->auth_use) {
+			found = 1;
+			if (c->keys[i].method == AUTH_CRC)
+				cp_at(cp, ak, cp->auth_line, 1, "auth %d uses "
+				    "crc, which authenticates nothing: anyone "
+				    "on the network can forge heartbeats; use "
+				    "sha256 with a long random secret",
+				    c->auth_use);
+		}
+	if (!found)
+		cp_at(cp, ak, cp->auth_line, 0, "auth %d: no key with index %d "
+		    "in this file", c->auth_use, c->auth_use);
+}
+
+static void
+check_misc(struct cparse *cp, const char *hacf)
+{
+	struct conf	*c = cp->c;
+	int		 i;
+
+	for (i = 0; i < c->ngroups; i++)
+		if (c->groups[i].preferred < 0)
+			cp_at(cp, c->haresources_path ? c->haresources_path :
+			    c->conf_path, c->groups[i].line, 0,
+			    "group %s: its preferred node is not a node "
+			    "of this cluster", c->groups[i].name);
+	if (c->fence_argc > 0 && c->fence_argv[0][0] != '/')
+		cp_at(cp, hacf, 0, 0, "fence: %s must be an absolute path",
+		    c->fence_argv[0]);
+}
+
+/* ---- load ---- */
+
+static void
+conf_defaults(struct conf *c)
+{
+	hbd_strlcpy(c->cluster, "linux-ha", sizeof(c->cluster));
+	c->keepalive_ms = 1000;
+	c->deadtime_ms = 30000;
+	c->udpport = HBD_DEFAULT_UDPPORT;
+	c->baud = HBD_DEFAULT_BAUD;
+	c->auto_failback = FAILBACK_LEGACY;
+	c->auth_use = -1;
+	c->logfacility = -2;		/* unset */
+	c->realtime = 1;
+	c->local_index = -1;
+	c->fence_timeout_ms = 60000;
+	c->fence_delay_ms = 5000;
+	c->monitor_interval_ms = 10000;
+	c->start_timeout_ms = 60000;
+	c->stop_timeout_ms = 60000;
+	c->monitor_timeout_ms = 20000;
+	c->max_restarts = 3;
+	c->restart_window_ms = 600000;
+}
+
+static void
+local_name(const struct conf_opts *o, char *out, size_t len)
+{
+	struct utsname	 u;
+	char		*p;
+
+	if (o->local)
+		hbd_strlcpy(out, o->local, len);
+	else if (uname(&u) == 0)
+		hbd_strlcpy(out, u.nodename, len);
+	else
+		hbd_strlcpy(out, "localhost", len);
+	for (p = out; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+}
+
+static char *
+join_path(const char *dir, const char *file)
+{
+	char	*p;
+	size_t	 n = strlen(dir) + strlen(file) + 2;
+
+	p = xcalloc(1, n);
+	snprintf(p, n, "%s/%s", dir, file);
+	return p;
+}
+
+struct conf *
+conf_load(const struct conf_opts *o, struct conf_diag *d)
+{
+	struct cparse	 cp;
+	struct conf	*c;
+	const char	*main_file;
+	int		 i;
+
+	memset(d, 0, sizeof(*d));
+	memset(&cp, 0, sizeof(cp));
+	c = xcalloc(1, sizeof(*c));
+	conf_defaults(c);
+	local_name(o, c->local, sizeof(c->local));
+	cp.c = c;
+	cp.d = d;
+	cp.o = o;
+	cp.udpport = HBD_DEFAULT_UDPPORT;
+	cp.baud = HBD_DEFAULT_BAUD;
+
+	if (o->conffile) {
+		c->conf_path = xstrdup(o->conffile);
+		main_file = c->conf_path;
+		libconfig_read(&cp, o->conffile);
+		if (cp.authkeys_path) {
+			c->authkeys_path = cp.authkeys_path;
+			cp.authkeys_path = NULL;
+			authkeys_read(&cp, c->authkeys_path,
+			    !o->skip_perm_check);
+		} else if (c->nkeys == 0 && d->nerrors == 0)
+			cp_file_err(&cp, o->conffile, "no authentication: set "
+			    "authkeys = \"FILE\" or an auth { } block");
+	} else {
+		const char	*dir = o->confdir ? o->confdir : "/etc/ha.d";
+
+		c->confdir = xstrdup(dir);
+		c->hacf_path = join_path(dir, "ha.cf");
+		c->haresources_path = join_path(dir, "haresources");
+		c->authkeys_path = join_path(dir, "authkeys");
+		main_file = c->hacf_path;
+		hacf_read(&cp, c->hacf_path);
+		haresources_read(&cp, c->haresources_path);
+		authkeys_read(&cp, c->authkeys_path, !o->skip_perm_check);
+	}
+	if (c->confdir == NULL)
+		c->confdir = xstrdup("/etc/ha.d");
+
+	cp.file = main_file;
+	check_nodes(&cp, main_file);
+	check_timing(&cp, main_file);
+	check_media(&cp, main_file);
+	check_groups(&cp);
+	check_auth(&cp);
+	check_misc(&cp, main_file);
+	if (!cp.seen_failback)
+		cp_at(&cp, main_file, 0, 1, "auto_failback is not set: "
+		    "heartbeat's default \"legacy\" behaves as \"on\" in hbd; "
+		    "say auto_failback on or off");
+	if (c->logfacility == -2)
+		c->logfacility = -1;
+	c->cluster_id = conf_hash(c->cluster);
+	for (i = 0; i < c->ngroups; i++)
+		c->groups[i].id = conf_hash(c->groups[i].name);
+	for (i = 0; i < HBD_MAX_GROUPS; i++)
+		free(cp.haresources_lines[i]);
+	free(cp.authkeys_path);
+	if (d->nerrors) {
+		conf_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void
+free_argv(char **argv, int argc)
+{
+	int	 i;
+
+	for (i = 0; i < argc; i++)
+		free(argv[i]);
+}
+
+void
+conf_free(struct conf *c)
+{
+	int	 i, j;
+
+	if (c == NULL)
+		return;
+	free(c->hacf_path);
+	free(c->haresources_path);
+	free(c->authkeys_path);
+	free(c->conf_path);
+	free(c->confdir);
+	for (i = 0; i < c->ngroups; i++) {
+		struct conf_group	*g = &c->groups[i];
+
+		free(g->name);
+		for (j = 0; j < g->nrsc; j++) {
+			free(g->rsc[j].spec);
+			free(g->rsc[j].type);
+			free(g->rsc[j].provider);
+			free(g->rsc[j].path);
+			free_argv(g->rsc[j].args, g->rsc[j].nargs);
+		}
+	}
+	for (i = 0; i < c->nrespawn; i++) {
+		free(c->respawn[i].user);
+		free_argv(c->respawn[i].argv, c->respawn[i].argc);
+		free(c->respawn[i].argv);
+	}
+	for (i = 0; i < c->nstonith; i++) {
+		free(c->stonith[i].from);
+		free(c->stonith[i].type);
+		free_argv(c->stonith[i].params, c->stonith[i].nparams);
+		free(c->stonith[i].params);
+	}
+	free_argv(c->fence_argv, c->fence_argc);
+	free_argv(c->resource_dirs, c->nresource_dirs);
+	free_argv(c->env, c->nenv);
+	free(c->logfile);
+	free(c->debugfile);
+	free(c->watchdog);
+	/* keys are secrets: do not leave them in freed memory */
+	explicit_bzero(c->keys, sizeof(c->keys));
+	free(c);
+}
+
+/*
+ * A canonical rendering of the model: two configurations that mean the
+ * same thing print the same text (tests compare ha.cf with hbd.conf).
+ * Secrets are printed as a digest-free length only.
+ */
+void
+conf_dump(const struct conf *c, FILE *fp)
+{
+	char	 a[INET_ADDRSTRLEN];
+	int	 i, j;
+
+	fprintf(fp, "cluster %s\n", c->cluster);
+	fprintf(fp, "local %s\n", c->local);
+	for (i = 0; i < c->nnodes; i++)
+		fprintf(fp, "node %s\n", c->nodes[i]);
+	fprintf(fp, "keepalive %ums\ndeadtime %ums\nwarntime %ums\n"
+	    "initdead %ums\ndeadping %ums\n", c->keepalive_ms,
+	    c->deadtime_ms, c->warntime_ms, c->initdead_ms, c->deadping_ms);
+	fprintf(fp, "auto_failback %s\n", auto_failback_name(c->auto_failback));
+	for (i = 0; i < c->nmedia; i++) {
+		const struct conf_medium	*m = &c->media[i];
+
+		inet_ntop(AF_INET, &m->addr, a, sizeof(a));
+		switch (m->type) {
+		case MEDIUM_BCAST:
+			fprintf(fp, "medium bcast %s port %u\n", m->ifname,
+			    m->port);
+			break;
+		case MEDIUM_UCAST:
+			fprintf(fp, "medium ucast %s %s port %u\n", m->ifname,
+			    a, m->port);
+			break;
+		case MEDIUM_MCAST:
+			fprintf(fp, "medium mcast %s %s port %u ttl %u "
+			    "loop %u\n", m->ifname, a, m->port, m->ttl,
+			    m->loop);
+			break;
+		case MEDIUM_SERIAL:
+			fprintf(fp, "medium serial %s baud %u\n", m->device,
+			    m->baud);
+			break;
+		}
+	}
+	for (i = 0; i < c->npings; i++) {
+		fprintf(fp, "ping%s %s", c->pings[i].is_group ? "_group" : "",
+		    c->pings[i].name);
+		for (j = 0; j < c->pings[i].naddr; j++) {
+			inet_ntop(AF_INET, &c->pings[i].addr[j], a, sizeof(a));
+			fprintf(fp, " %s", a);
+		}
+		fprintf(fp, "\n");
+	}
+	for (i = 0; i < c->ngroups; i++) {
+		const struct conf_group	*g = &c->groups[i];
+
+		fprintf(fp, "group %s preferred %s\n", g->name,
+		    g->preferred >= 0 ? c->nodes[g->preferred] : "?");
+		for (j = 0; j < g->nrsc; j++) {
+			int	 k;
+
+			fprintf(fp, "  resource %s type %s", g->rsc[j].spec,
+			    g->rsc[j].type);
+			for (k = 0; k < g->rsc[j].nargs; k++)
+				fprintf(fp, " [%s]", g->rsc[j].args[k]);
+			fprintf(fp, "%s\n", g->rsc[j].needs_fence ?
+			    " needs_fence" : "");
+		}
+	}
+	for (i = 0; i < c->nkeys; i++)
+		fprintf(fp, "key %d %s secret-length %zu%s\n", c->keys[i].index,
+		    auth_method_name(c->keys[i].method), c->keys[i].secretlen,
+		    c->keys[i].index == c->auth_use ? " (signing)" : "");
+	for (i = 0; i < c->nrespawn; i++) {
+		fprintf(fp, "respawn %s", c->respawn[i].user);
+		for (j = 0; j < c->respawn[i].argc; j++)
+			fprintf(fp, " %s", c->respawn[i].argv[j]);
+		fprintf(fp, "%s\n", c->respawn[i].builtin ? " (built in)" : "");
+	}
+	for (i = 0; i < c->napigroups; i++)
+		fprintf(fp, "apigroup %s\n", c->apigroups[i]);
+	if (c->fence_argc) {
+		fprintf(fp, "fence");
+		for (i = 0; i < c->fence_argc; i++)
+			fprintf(fp, " %s", c->fence_argv[i]);
+		fprintf(fp, "\n");
+	}
+	for (i = 0; i < c->nstonith; i++) {
+		fprintf(fp, "stonith_host %s %s", c->stonith[i].from,
+		    c->stonith[i].type);
+		for (j = 0; j < c->stonith[i].nparams; j++)
+			fprintf(fp, " %s", c->stonith[i].params[j]);
+		fprintf(fp, "\n");
+	}
+	fprintf(fp, "fence_timeout %ums\nfence_delay %ums\n",
+	    c->fence_timeout_ms, c->fence_delay_ms);
+	for (i = 0; i < c->nresource_dirs; i++)
+		fprintf(fp, "resource_path %s\n", c->resource_dirs[i]);
+	for (i = 0; i < c->nenv; i++)
+		fprintf(fp, "env %s\n", c->env[i]);
+	fprintf(fp, "logfile %s\ndebugfile %s\nlogfacility %d\ndebug %d\n",
+	    c->logfile ? c->logfile : "-", c->debugfile ? c->debugfile : "-",
+	    c->logfacility, c->debug);
+	fprintf(fp, "watchdog %s\nrealtime %d\nrtprio %d\ncoredumps %d\n",
+	    c->watchdog ? c->watchdog : "-", c->realtime, c->rtprio,
+	    c->coredumps);
+	fprintf(fp, "snmp_write %d\nmonitor_interval %ums\n"
+	    "start_timeout %ums\nstop_timeout %ums\nmonitor_timeout %ums\n"
+	    "max_restarts %d\nrestart_window %ums\n", c->snmp_write,
+	    c->monitor_interval_ms, c->start_timeout_ms, c->stop_timeout_ms,
+	    c->monitor_timeout_ms, c->max_restarts, c->restart_window_ms);
+}

@@ -1,0 +1,54 @@
+/*
+ * conf_int: what the conf_*.c parsers share. Not for use outside conf.
+ */
+#ifndef HBD_CONF_INT_H
+#define HBD_CONF_INT_H
+
+#include "conf.h"
+
+#define CONF_LINE_MAX	4096
+#define CONF_MAX_TOKENS	64
+
+struct cparse {
+	struct conf		*c;
+	struct conf_diag	*d;
+	const struct conf_opts	*o;
+	const char		*file;	/* file being read (display name) */
+	int			 line;
+
+	/* heartbeat applies udpport and baud to the media lines after them */
+	uint16_t		 udpport;
+	uint32_t		 baud;
+	int			 udpport_line, baud_line;
+	int			 media_since_udpport, media_since_baud;
+
+	/* set once so a repeat can say what it overrides */
+	int			 seen_keepalive, seen_deadtime, seen_warntime;
+	int			 seen_initdead, seen_deadping, seen_failback;
+	int			 seen_crm;
+
+	/* ucast lines naming one of our own addresses are dropped later */
+	int			 ucast_local[HBD_MAX_MEDIA];
+	char			*haresources_lines[HBD_MAX_GROUPS];
+	char			*authkeys_path;	/* from hbd.conf */
+	int			 auth_line;
+};
+
+void	cp_err(struct cparse *, int line, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	cp_warn(struct cparse *, int line, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	cp_file_err(struct cparse *, const char *file, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+int	hacf_directive(struct cparse *, int argc, char **argv);
+int	hacf_read(struct cparse *, const char *path);
+int	haresources_read(struct cparse *, const char *path);
+int	haresources_line(struct cparse *, char *line);
+int	authkeys_read(struct cparse *, const char *path, int check_perm);
+int	authkeys_line(struct cparse *, int argc, char **argv);
+int	authkeys_use(struct cparse *, const char *index);
+int	libconfig_read(struct cparse *, const char *path);
+int	conf_tokenize(char *, char **, int max, const char *seps);
+
+#endif

@@ -1,0 +1,837 @@
+/*
+ * hbctl: the control client. One program, four names: hbctl, and
+ * heartbeat's cl_status, hb_standby and hb_takeover (chosen by argv[0])
+ * with the output heartbeat printed, so existing scripts keep working.
+ *
+ * Exit status: 0 done, 1 refused or failed, 2 usage, 3 hbd unreachable
+ * (cl_status keeps heartbeat's codes: 1 failure, 11 bad parameters).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl_client.h"
+#include "json.h"
+#include "util.h"
+
+#define EXIT_OK		0
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+#define EXIT_DOWN	3
+#define TIMEOUT_MS	10000
+
+static const char	*sock_path;
+static int		 opt_json;
+static double		 opt_wait = -1;
+static struct ctl_conn	 conn;
+
+static void __attribute__((noreturn))
+die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+die(int code, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "hbctl: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	exit(code);
+}
+
+static int
+try_connect(void)
+{
+	ctl_conn_init(&conn);
+	return ctl_connect(&conn, sock_path, 0);
+}
+
+static void
+connect_or_die(void)
+{
+	if (try_connect() == -1)
+		die(EXIT_DOWN, "cannot reach hbd at %s: %s (is it running?)",
+		    sock_path, strerror(errno));
+}
+
+/* A request whose reply must be OK; returns the parsed reply. */
+static struct jval *
+call(const char *json, int *ok, char *err, size_t len)
+{
+	struct jval	*v = NULL;
+	int		 type, r;
+
+	r = ctl_call(&conn, json, TIMEOUT_MS, &type, &v, err, len);
+	if (r <= 0)
+		die(r == 0 ? EXIT_FAIL : EXIT_DOWN, "%s", err);
+	*ok = type == CTL_OK;
+	if (!*ok) {
+		const char	*e = json_get_str(v, "error");
+
+		snprintf(err, len, "%s", e ? e : "refused");
+	}
+	return v;
+}
+
+static struct jval *
+get_status(void)
+{
+	char		 err[512];
+	int		 ok;
+	struct jval	*v = call("{\"cmd\":\"status\"}", &ok, err, sizeof(err));
+
+	if (!ok)
+		die(EXIT_FAIL, "%s", err);
+	return v;
+}
+
+static const char *
+s_or(const struct jval *o, const char *k, const char *def)
+{
+	const char	*s = json_get_str(o, k);
+
+	return s ? s : def;
+}
+
+static void
+ago(const struct jval *o, const char *key, char *out, size_t len)
+{
+	struct jval	*v = json_get(o, key);
+
+	if (v == NULL || v->type != J_NUM)
+		snprintf(out, len, "never");
+	else
+		fmt_ago(out, len, v->inum);
+}
+
+/* ---- status ---- */
+
+static void
+print_status(const struct jval *st)
+{
+	const struct jval	*cfg = json_get(st, "config");
+	const struct jval	*n, *g, *r, *l, *cn = json_get(st, "counters");
+	char			 t1[32], t2[32], t3[32], t4[32], t5[32];
+	size_t			 wn = 4, wg = 5;
+
+	fmt_ms(t1, sizeof(t1), json_get_int(cfg, "keepalive_ms", 0));
+	fmt_ms(t2, sizeof(t2), json_get_int(cfg, "warntime_ms", 0));
+	fmt_ms(t3, sizeof(t3), json_get_int(cfg, "deadtime_ms", 0));
+	fmt_ms(t4, sizeof(t4), json_get_int(cfg, "initdead_ms", 0));
+	fmt_ms(t5, sizeof(t5), json_get_int(st, "uptime_ms", 0));
+	printf("hbd %s on %s: cluster %s, %s, up %s\n",
+	    s_or(st, "version", "?"), s_or(st, "node", "?"),
+	    s_or(st, "cluster", "?"), s_or(st, "status", "?"), t5);
+	printf("keepalive %s  warntime %s  deadtime %s  initdead %s  "
+	    "auto_failback %s  auth %s%s\n\n", t1, t2, t3, t4,
+	    s_or(cfg, "auto_failback", "?"), s_or(cfg, "auth_method", "?"),
+	    json_get_bool(cfg, "fencing", 0) ? "  fencing on" : "");
+
+	for (n = json_get(st, "nodes") ? json_get(st, "nodes")->child : NULL;
+	    n; n = n->next)
+		if (strlen(s_or(n, "name", "")) > wn)
+			wn = strlen(s_or(n, "name", ""));
+	printf("%-*s  %-6s  %-6s  %-14s  %s\n", (int)wn, "NODE", "TYPE",
+	    "STATUS", "LAST HEARTBEAT", "LINKS");
+	for (n = json_get(st, "nodes")->child; n; n = n->next) {
+		char	 last[32];
+		int	 first = 1;
+
+		if (json_get_bool(n, "local", 0))
+			snprintf(last, sizeof(last), "(this node)");
+		else
+			ago(n, "last_heartbeat_ms", last, sizeof(last));
+		printf("%-*s  %-6s  %-6s  %-14s  ", (int)wn,
+		    s_or(n, "name", "?"), s_or(n, "type", "?"),
+		    s_or(n, "status", "?"), last);
+		for (l = json_get(n, "links") ? json_get(n, "links")->child :
+		    NULL; l; l = l->next) {
+			printf("%s%s %s", first ? "" : ", ",
+			    s_or(l, "name", "?"), s_or(l, "status", "?"));
+			first = 0;
+		}
+		printf("\n");
+	}
+
+	for (g = json_get(st, "groups") ? json_get(st, "groups")->child :
+	    NULL; g; g = g->next)
+		if (strlen(s_or(g, "name", "")) > wg)
+			wg = strlen(s_or(g, "name", ""));
+	if (json_get(st, "groups") && json_get(st, "groups")->child) {
+		printf("\n%-*s  %-9s  %-9s  %-8s  %s\n", (int)wg, "GROUP",
+		    "PREFERRED", "OWNER", "STATE", "SINCE");
+		for (g = json_get(st, "groups")->child; g; g = g->next) {
+			char	 since[32];
+			int	 first = 1;
+
+			ago(g, "changed_ms_ago", since, sizeof(since));
+			printf("%-*s  %-9s  %-9s  %-8s  %s\n", (int)wg,
+			    s_or(g, "name", "?"), s_or(g, "preferred", "-"),
+			    s_or(g, "owner", "-"), s_or(g, "state", "?"),
+			    since);
+			printf("%*s  ", (int)wg, "");
+			for (r = json_get(g, "resources") ?
+			    json_get(g, "resources")->child : NULL; r;
+			    r = r->next) {
+				printf("%s%s %s", first ? "" : ", ",
+				    s_or(r, "name", "?"),
+				    s_or(r, "state", "?"));
+				first = 0;
+			}
+			printf("\n");
+		}
+	}
+	printf("\ntakeovers %lld  late heartbeats %lld  auth failures %lld  "
+	    "replays %lld  malformed %lld  resource failures %lld\n",
+	    (long long)json_get_int(cn, "takeovers", 0),
+	    (long long)json_get_int(cn, "late_heartbeats", 0),
+	    (long long)json_get_int(cn, "auth_failures", 0),
+	    (long long)json_get_int(cn, "replays", 0),
+	    (long long)json_get_int(cn, "malformed", 0),
+	    (long long)json_get_int(cn, "resource_failures", 0));
+}
+
+void	hbctl_print_json(const struct jval *);
+
+static int
+cmd_status(int argc, char **argv)
+{
+	struct jval	*st;
+
+	if (argc > 1)
+		die(EXIT_USAGE, "status takes no arguments");
+	connect_or_die();
+	st = get_status();
+	if (opt_json)
+		hbctl_print_json(st);
+	else
+		print_status(st);
+	json_free(st);
+	return EXIT_OK;
+}
+
+/* Re-serialise a parsed value (hbctl --json prints what hbd sent). */
+static void
+emit_json(struct buf *b, const struct jval *v)
+{
+	const struct jval	*c;
+	int			 first = 1;
+
+	switch (v->type) {
+	case J_NULL:
+		buf_adds(b, "null");
+		break;
+	case J_BOOL:
+		buf_adds(b, v->inum ? "true" : "false");
+		break;
+	case J_NUM:
+		if ((double)v->inum == v->num)
+			buf_printf(b, "%lld", (long long)v->inum);
+		else
+			buf_printf(b, "%.17g", v->num);
+		break;
+	case J_STR:
+		json_escape(b, v->str);
+		break;
+	case J_ARR:
+	case J_OBJ:
+		buf_addc(b, v->type == J_ARR ? '[' : '{');
+		for (c = v->child; c; c = c->next) {
+			if (!first)
+				buf_addc(b, ',');
+			first = 0;
+			if (v->type == J_OBJ) {
+				json_escape(b, c->key);
+				buf_addc(b, ':');
+			}
+			emit_json(b, c);
+		}
+		buf_addc(b, v->type == J_ARR ? ']' : '}');
+		break;
+	}
+}
+
+void
+hbctl_print_json(const struct jval *v)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	emit_json(&b, v);
+	printf("%s\n", buf_cstr(&b));
+	buf_free(&b);
+}
+
+/* ---- moves ---- */
+
+static int
+group_done(const struct jval *st, const char *group, const char *target,
+    char *why, size_t len)
+{
+	const struct jval	*g;
+
+	for (g = json_get(st, "groups") ? json_get(st, "groups")->child :
+	    NULL; g; g = g->next) {
+		const char	*name = s_or(g, "name", "");
+		const char	*owner = s_or(g, "owner", "");
+		const char	*state = s_or(g, "state", "");
+
+		if (strcmp(name, group) != 0)
+			continue;
+		snprintf(why, len, "group %s is %s%s%s", group, state,
+		    owner[0] ? " on " : "", owner);
+		if (strcmp(state, "failed") == 0)
+			return -1;
+		if (strcmp(s_or(g, "target", ""), target) != 0)
+			return -1;	/* someone moved it elsewhere */
+		if (strcmp(state, "started") == 0 &&
+		    strcmp(owner, target) == 0)
+			return 1;
+		return 0;
+	}
+	snprintf(why, len, "group %s disappeared", group);
+	return -1;
+}
+
+static int
+wait_moves(const struct jval *reply)
+{
+	const struct jval	*groups = json_get(reply, "groups"), *g;
+	const char		*target = json_get_str(reply, "target");
+	int64_t			 deadline = mono_ms() + (int64_t)(opt_wait *
+				    1000);
+	char			 why[256];
+	int			 all, r;
+
+	if (groups == NULL || target == NULL)
+		return EXIT_OK;
+	for (;;) {
+		struct jval	*st = get_status();
+
+		all = 1;
+		for (g = groups->child; g; g = g->next) {
+			if (g->type != J_STR)
+				continue;
+			r = group_done(st, g->str, target, why, sizeof(why));
+			if (r < 0) {
+				json_free(st);
+				fprintf(stderr, "hbctl: %s\n", why);
+				return EXIT_FAIL;
+			}
+			if (r == 0)
+				all = 0;
+		}
+		json_free(st);
+		if (all) {
+			for (g = groups->child; g; g = g->next)
+				if (g->type == J_STR)
+					printf("%s: started on %s\n", g->str,
+					    target);
+			return EXIT_OK;
+		}
+		if (mono_ms() > deadline) {
+			fprintf(stderr, "hbctl: timed out after %.1f s: %s\n",
+			    opt_wait, why);
+			return EXIT_FAIL;
+		}
+		poll(NULL, 0, 100);
+	}
+}
+
+static int
+do_move(const char *json, int quiet)
+{
+	struct jval	*v;
+	char		 err[512];
+	int		 ok, rc = EXIT_OK;
+
+	connect_or_die();
+	v = call(json, &ok, err, sizeof(err));
+	if (!ok) {
+		fprintf(stderr, "hbctl: %s\n", err);
+		json_free(v);
+		return EXIT_FAIL;
+	}
+	if (opt_json)
+		hbctl_print_json(v);
+	else if (!quiet && opt_wait < 0) {
+		const struct jval	*g;
+		int			 n = 0;
+
+		for (g = json_get(v, "groups") ? json_get(v, "groups")->child :
+		    NULL; g; g = g->next)
+			if (g->type == J_STR) {
+				printf("%s: moving to %s\n", g->str,
+				    s_or(v, "target", "?"));
+				n++;
+			}
+		if (n == 0)
+			printf("nothing to move\n");
+	}
+	if (opt_wait >= 0)
+		rc = wait_moves(v);
+	json_free(v);
+	return rc;
+}
+
+static const char *
+check_which(const char *cmd, int argc, char **argv)
+{
+	if (argc > 2)
+		die(EXIT_USAGE, "%s takes one of all, local, foreign", cmd);
+	if (argc < 2)
+		return "all";
+	if (strcmp(argv[1], "all") && strcmp(argv[1], "local") &&
+	    strcmp(argv[1], "foreign") && strcmp(argv[1], "failback"))
+		die(EXIT_USAGE, "%s: expected all, local or foreign, got %s",
+		    cmd, argv[1]);
+	return argv[1];
+}
+
+static int
+cmd_standby(int argc, char **argv)
+{
+	char	 json[128];
+
+	snprintf(json, sizeof(json), "{\"cmd\":\"standby\",\"which\":\"%s\"}",
+	    check_which("standby", argc, argv));
+	return do_move(json, 0);
+}
+
+static int
+cmd_takeover(int argc, char **argv)
+{
+	char	 json[128];
+
+	snprintf(json, sizeof(json), "{\"cmd\":\"takeover\",\"which\":\"%s\"}",
+	    check_which("takeover", argc, argv));
+	return do_move(json, 0);
+}
+
+static int
+cmd_move(int argc, char **argv)
+{
+	struct buf	 b;
+	struct jw	 w;
+	int		 rc;
+
+	if (argc != 3)
+		die(EXIT_USAGE, "usage: hbctl move GROUP NODE");
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w, NULL);
+	jw_str(&w, "cmd", "move");
+	jw_str(&w, "group", argv[1]);
+	jw_str(&w, "node", argv[2]);
+	jw_obj_end(&w);
+	rc = do_move(b.data, 0);
+	buf_free(&b);
+	return rc;
+}
+
+static int
+cmd_reload(int argc, char **argv)
+{
+	struct jval	*v;
+	char		 err[2048];
+	int		 ok;
+
+	if (argc > 1)
+		die(EXIT_USAGE, "reload takes no arguments");
+	connect_or_die();
+	v = call("{\"cmd\":\"reload\"}", &ok, err, sizeof(err));
+	json_free(v);
+	if (!ok) {
+		fprintf(stderr, "hbctl: reload refused:\n%s\n", err);
+		return EXIT_FAIL;
+	}
+	printf("configuration reloaded\n");
+	return EXIT_OK;
+}
+
+/* ---- events ---- */
+
+static void
+print_event(const struct jval *e)
+{
+	const struct jval	*c;
+	char			 ts[64];
+	time_t			 t;
+	struct tm		 tm;
+	int64_t			 ms = json_get_int(e, "time_ms", 0);
+
+	t = (time_t)(ms / 1000);
+	localtime_r(&t, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
+	printf("%s.%03d %-16s", ts, (int)(ms % 1000), s_or(e, "type", "?"));
+	for (c = e->child; c; c = c->next) {
+		if (!strcmp(c->key, "type") || !strcmp(c->key, "time_ms") ||
+		    !strcmp(c->key, "mono_ms") || !strcmp(c->key, "seq"))
+			continue;
+		if (c->type == J_STR)
+			printf(" %s=%s", c->key, c->str);
+		else if (c->type == J_NUM)
+			printf(" %s=%lld", c->key, (long long)c->inum);
+		else if (c->type == J_BOOL)
+			printf(" %s=%s", c->key, c->inum ? "yes" : "no");
+	}
+	printf("\n");
+}
+
+static int
+cmd_events(int argc, char **argv)
+{
+	struct jval	*v;
+	char		 err[256];
+	int		 type, ok, r;
+	int64_t		 last;
+
+	if (argc > 1)
+		die(EXIT_USAGE, "events takes no arguments");
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_DFL);
+	connect_or_die();
+	v = call("{\"cmd\":\"subscribe\"}", &ok, err, sizeof(err));
+	if (!ok)
+		die(EXIT_FAIL, "%s", err);
+	last = json_get_int(v, "seq", 0);
+	json_free(v);
+	for (;;) {
+		r = ctl_recv(&conn, -1, &type, &v, err, sizeof(err));
+		if (r <= 0)
+			die(EXIT_DOWN, "%s", err);
+		if (type != CTL_EVENT) {
+			json_free(v);
+			continue;
+		}
+		if (json_get_int(v, "seq", 0) != last + 1)
+			fprintf(stderr, "hbctl: missed %lld events\n",
+			    (long long)(json_get_int(v, "seq", 0) - last - 1));
+		last = json_get_int(v, "seq", 0);
+		if (opt_json)
+			hbctl_print_json(v);
+		else
+			print_event(v);
+		json_free(v);
+	}
+}
+
+/* ---- heartbeat's names ---- */
+
+static const struct jval *
+find_node(const struct jval *st, const char *name)
+{
+	const struct jval	*n;
+
+	for (n = json_get(st, "nodes") ? json_get(st, "nodes")->child : NULL;
+	    n; n = n->next)
+		if (strcasecmp(s_or(n, "name", ""), name) == 0)
+			return n;
+	return NULL;
+}
+
+static void __attribute__((noreturn))
+cl_usage(void)
+{
+	fprintf(stderr,
+	    "usage: cl_status [-m] hbstatus\n"
+	    "       cl_status [-m] listnodes [-p|-n]\n"
+	    "       cl_status [-m] nodestatus NODE\n"
+	    "       cl_status [-m] nodetype NODE\n"
+	    "       cl_status [-m] listhblinks NODE\n"
+	    "       cl_status [-m] hblinkstatus NODE LINK\n"
+	    "       cl_status [-m] rscstatus\n");
+	exit(11);
+}
+
+static int
+cl_signon(void)
+{
+	if (try_connect() == -1) {
+		fprintf(stderr, "Cannot signon with heartbeat\n");
+		fprintf(stderr, "REASON: %s\n", strerror(errno));
+		exit(1);
+	}
+	return 0;
+}
+
+/* cl_status: heartbeat's words and exit codes. */
+static int
+cl_status_main(int argc, char **argv)
+{
+	const struct jval	*n, *l;
+	struct jval		*st;
+	const char		*cmd;
+	int			 human = 0, i, only = 0;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-m") == 0)
+			human = 1;
+		else if (strcmp(argv[i], "-h") == 0)
+			cl_usage();
+	}
+	if (i >= argc)
+		cl_usage();
+	cmd = argv[i++];
+	if (strcmp(cmd, "hbstatus") == 0) {
+		if (try_connect() == -1) {
+			printf("Heartbeat is stopped on this machine.\n");
+			return 1;
+		}
+		printf("Heartbeat is running on this machine.\n");
+		return 0;
+	}
+	if (strcmp(cmd, "listnodes") == 0 || strcmp(cmd, "nodestatus") == 0 ||
+	    strcmp(cmd, "nodetype") == 0 || strcmp(cmd, "listhblinks") == 0 ||
+	    strcmp(cmd, "hblinkstatus") == 0 || strcmp(cmd, "rscstatus") == 0)
+		cl_signon();
+	else {
+		fprintf(stderr, "%s: invalid sub-command.\n", cmd);
+		return 11;
+	}
+	st = get_status();
+	if (strcmp(cmd, "listnodes") == 0) {
+		for (; i < argc; i++)
+			only = strcmp(argv[i], "-p") == 0 ? 'p' :
+			    strcmp(argv[i], "-n") == 0 ? 'n' : only;
+		if (human)
+			printf("The nodes are as follow:\n");
+		for (n = json_get(st, "nodes")->child; n; n = n->next) {
+			int	 ping = strcmp(s_or(n, "type", ""), "ping") == 0;
+
+			if ((only == 'p' && !ping) || (only == 'n' && ping))
+				continue;
+			printf("%s\n", s_or(n, "name", "?"));
+		}
+		return 0;
+	}
+	if (strcmp(cmd, "rscstatus") == 0) {
+		const char	*s = s_or(st, "resources_held", "none");
+
+		if (human)
+			printf("This node is holding %s resources.\n", s);
+		else
+			printf("%s\n", s);
+		return 0;
+	}
+	if (i >= argc) {
+		fprintf(stderr, "Not enough parameters.\n");
+		return 11;
+	}
+	if ((n = find_node(st, argv[i])) == NULL) {
+		fprintf(stderr, "Error. May be due to incorrect node name\n");
+		return 11;
+	}
+	if (strcmp(cmd, "nodestatus") == 0) {
+		const char	*s = s_or(n, "status", "dead");
+
+		if (strcmp(s_or(n, "type", ""), "ping") == 0 &&
+		    strcmp(s, "up") == 0)
+			s = "ping";
+		if (human)
+			printf("The cluster node %s is %s\n", argv[i], s);
+		else
+			printf("%s\n", s);
+		return strcmp(s, "active") == 0 || strcmp(s, "up") == 0 ||
+		    strcmp(s, "ping") == 0 ? 0 : 1;
+	}
+	if (strcmp(cmd, "nodetype") == 0) {
+		if (human)
+			printf("The node %s's type: %s\n", argv[i],
+			    s_or(n, "type", "unknown"));
+		else
+			printf("%s\n", s_or(n, "type", "unknown"));
+		return 0;
+	}
+	if (strcmp(cmd, "listhblinks") == 0) {
+		for (l = json_get(n, "links") ? json_get(n, "links")->child :
+		    NULL; l; l = l->next)
+			printf("\t%s\n", s_or(l, "name", "?"));
+		return 0;
+	}
+	/* hblinkstatus NODE LINK */
+	if (i + 1 >= argc) {
+		fprintf(stderr, "No enough parameter.\n");
+		return 11;
+	}
+	for (l = json_get(n, "links") ? json_get(n, "links")->child : NULL; l;
+	    l = l->next)
+		if (strcmp(s_or(l, "name", ""), argv[i + 1]) == 0) {
+			const char	*s = s_or(l, "status", "dead");
+
+			if (human)
+				printf("The node %s's heartbeat link %s is "
+				    "%s\n", argv[i], argv[i + 1], s);
+			else
+				printf("%s\n", s);
+			return strcmp(s, "up") == 0 ? 0 : 1;
+		}
+	fprintf(stderr, "Error. May be due to incorrect link name\n");
+	return 11;
+}
+
+/* hb_standby / hb_takeover [all|foreign|local|failback] */
+static int
+hb_move_main(const char *me, int standby, int argc, char **argv)
+{
+	const char	*which = "all";
+	char		 json[128];
+
+	if (argc > 2) {
+		fprintf(stderr, "%s: too many arguments\n", me);
+		return 1;
+	}
+	if (argc == 2) {
+		which = argv[1];
+		if (strcmp(which, "all") && strcmp(which, "foreign") &&
+		    strcmp(which, "local") && strcmp(which, "failback")) {
+			fprintf(stderr, "%s: wrong resources(%s).\nusage:\n"
+			    "%s [all|foreign|local|failback]\n", me, which, me);
+			return 1;
+		}
+	}
+	if (standby && strcmp(which, "failback") == 0)
+		which = "foreign";
+	if (standby)
+		fprintf(stderr, "Going standby [%s].\n", which);
+	snprintf(json, sizeof(json), "{\"cmd\":\"%s\",\"which\":\"%s\"}",
+	    standby ? "standby" : "takeover", which);
+	return do_move(json, 1) == EXIT_OK ? 0 : 1;
+}
+
+/* ---- main ---- */
+
+static const struct {
+	const char	*name;
+	int		(*fn)(int, char **);
+	const char	*help;
+} commands[] = {
+	{ "status", cmd_status, "the whole picture" },
+	{ "standby", cmd_standby, "[all|local|foreign]: move groups away" },
+	{ "takeover", cmd_takeover, "[all|local|foreign]: pull groups here" },
+	{ "move", cmd_move, "GROUP NODE: move one group" },
+	{ "events", cmd_events, "stream events until interrupted" },
+	{ "reload", cmd_reload, "re-read the configuration" },
+};
+
+/* Options may also follow the command: hbctl standby --wait 10 */
+static int
+late_options(int argc, char **argv)
+{
+	int	 i, k = 0;
+	char	*end;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
+			opt_json = 1;
+		else if ((strcmp(argv[i], "--wait") == 0 ||
+		    strcmp(argv[i], "-w") == 0) && i + 1 < argc) {
+			opt_wait = strtod(argv[++i], &end);
+			if (*end || opt_wait < 0)
+				die(EXIT_USAGE, "--wait: expected seconds, got "
+				    "%s", argv[i]);
+		} else if (strncmp(argv[i], "--wait=", 7) == 0) {
+			opt_wait = strtod(argv[i] + 7, &end);
+			if (*end || opt_wait < 0)
+				die(EXIT_USAGE, "--wait: expected seconds, got "
+				    "%s", argv[i] + 7);
+		} else
+			argv[k++] = argv[i];
+	}
+	argv[k] = NULL;
+	return k;
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	size_t	 i;
+
+	fprintf(stderr, "usage: hbctl [-S SOCKET] [--json] [--wait SECONDS] "
+	    "COMMAND [ARGS]\ncommands:\n");
+	for (i = 0; i < nitems(commands); i++)
+		fprintf(stderr, "  %-9s %s\n", commands[i].name,
+		    commands[i].help);
+	exit(EXIT_USAGE);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char	*me = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 :
+			    argv[0];
+	size_t		 i, len, match = 0, nmatch = 0;
+	int		 ch;
+	char		*end;
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "wait", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+
+	sock_path = getenv("HBD_SOCKET");
+	if (sock_path == NULL)
+		sock_path = CTL_DEFAULT_SOCKET;
+	if (strcmp(me, "cl_status") == 0)
+		return cl_status_main(argc, argv);
+	if (strcmp(me, "hb_standby") == 0)
+		return hb_move_main(me, 1, argc, argv);
+	if (strcmp(me, "hb_takeover") == 0)
+		return hb_move_main(me, 0, argc, argv);
+
+	while ((ch = getopt_long(argc, argv, "+S:jw:h", longopts, NULL)) != -1)
+		switch (ch) {
+		case 'S':
+			sock_path = optarg;
+			break;
+		case 'j':
+			opt_json = 1;
+			break;
+		case 'w':
+			opt_wait = strtod(optarg, &end);
+			if (*end || opt_wait < 0)
+				die(EXIT_USAGE, "--wait: expected seconds, got "
+				    "%s", optarg);
+			break;
+		default:
+			usage();
+		}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	argc = late_options(argc, argv);
+	len = strlen(argv[0]);
+	for (i = 0; i < nitems(commands); i++) {
+		if (strcmp(commands[i].name, argv[0]) == 0) {
+			match = i;
+			nmatch = 1;
+			break;
+		}
+		if (strncmp(commands[i].name, argv[0], len) == 0) {
+			match = i;
+			nmatch++;
+		}
+	}
+	if (nmatch != 1) {
+		fprintf(stderr, "hbctl: %s command: %s\nvalid commands:",
+		    nmatch ? "ambiguous" : "unknown", argv[0]);
+		for (i = 0; i < nitems(commands); i++)
+			fprintf(stderr, " %s", commands[i].name);
+		fprintf(stderr, "\n");
+		return EXIT_USAGE;
+	}
+	return commands[match].fn(argc, argv);
+}

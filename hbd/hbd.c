@@ -1,0 +1,413 @@
+/*
+ * hbd: main. Reads the options, then boots in this order: configuration,
+ * logging, pid file lock, event loop, control socket, daemonize, real-time
+ * scheduling, cluster. Anything that can fail with a message the operator
+ * must see happens before the fork.
+ */
+#include "config.h"
+
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "cluster.h"
+#include "conf.h"
+#include "control.h"
+#include "event.h"
+#include "log.h"
+#include "media.h"
+#include "supervise.h"
+#include "util.h"
+
+#define DEFAULT_SOCKET	"/run/hbd/hbd.sock"
+#define DEFAULT_STATE	"/var/lib/hbd"
+#define DEFAULT_PIDFILE	"/run/hbd/hbd.pid"
+
+static struct conf_opts	 copts;
+static const char	*pidfile = DEFAULT_PIDFILE;
+static int		 pidfd = -1;
+static int		 verbose;
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: hbd [-dnvV] [-c DIR | -f FILE] [-N NODE] [-S SOCKET]\n"
+	    "           [-s STATEDIR] [-p PIDFILE] [--dump-config]\n"
+	    "  -c, --config-dir DIR  read DIR/ha.cf, haresources, authkeys "
+	    "(/etc/ha.d)\n"
+	    "  -f, --config FILE     read a libconfig hbd.conf instead\n"
+	    "  -n, --check           check the configuration and exit\n"
+	    "  -N, --node NAME       this node's name (uname -n)\n"
+	    "  -d, --foreground      do not daemonize; log to stderr too\n"
+	    "  -S, --socket PATH     control socket (" DEFAULT_SOCKET ")\n"
+	    "  -s, --state-dir DIR   persistent state (" DEFAULT_STATE ")\n"
+	    "  -p, --pidfile PATH    pid file (" DEFAULT_PIDFILE ")\n"
+	    "  -v                    more verbose; -V print the version\n");
+	exit(2);
+}
+
+static void
+print_diag(const struct conf_diag *d)
+{
+	conf_diag_print(d, stderr);
+}
+
+/* Log configuration problems found at reload (stderr is gone by then). */
+static void
+log_diag(const struct conf_diag *d, char *err, size_t len)
+{
+	int	 i, first = 1;
+
+	if (err && len)
+		err[0] = '\0';
+	for (i = 0; i < d->nmsgs; i++) {
+		const struct conf_msg	*m = &d->msgs[i];
+		char			 line[1200];
+
+		if (m->line > 0)
+			snprintf(line, sizeof(line), "%s:%d: %s%s", m->file,
+			    m->line, m->warning ? "warning: " : "", m->text);
+		else
+			snprintf(line, sizeof(line), "%s: %s%s", m->file,
+			    m->warning ? "warning: " : "", m->text);
+		if (m->warning)
+			log_warnx("%s", line);
+		else {
+			log_warnx("%s", line);
+			if (err && len) {
+				size_t	 l = strlen(err);
+
+				snprintf(err + l, len - l, "%s%s",
+				    first ? "" : "\n", line);
+				first = 0;
+			}
+		}
+	}
+}
+
+static void
+apply_logging(const struct conf *c, int foreground)
+{
+	if (c->logfile || c->debugfile)
+		if (log_set_files(c->logfile, c->debugfile) == -1)
+			log_warn("cannot open logfile/debugfile");
+	log_set_verbose(verbose > c->debug ? verbose : c->debug);
+	if (c->logfacility >= 0) {
+		log_set_syslog(0);
+		log_init("hbd", foreground, c->logfacility);
+		log_set_syslog(1);
+	} else {
+		log_set_syslog(0);
+		log_init("hbd", foreground, -1);
+	}
+}
+
+static int	 foreground;
+
+static int
+reload(char *err, size_t len)
+{
+	struct conf_diag	 d;
+	struct conf		*n;
+	struct conf_opts	 o = copts;
+
+	o.for_start = 1;
+	log_info("reloading the configuration");
+	n = conf_load(&o, &d);
+	log_diag(&d, err, len);
+	conf_diag_free(&d);
+	if (n == NULL) {
+		log_warnx("the new configuration is invalid; keeping the one "
+		    "in use");
+		return -1;
+	}
+	if (cluster_reload(n, err, len) == -1) {
+		log_warnx("reload refused: %s; keeping the configuration in "
+		    "use", err);
+		conf_free(n);
+		return -1;
+	}
+	apply_logging(n, foreground);
+	supervise_reconf(n);
+	log_info("configuration reloaded");
+	return 0;
+}
+
+static void
+on_hup(int sig, void *arg)
+{
+	char	 err[2048];
+
+	log_reopen();
+	reload(err, sizeof(err));
+}
+
+static void
+on_term(int sig, void *arg)
+{
+	log_info("received %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	cluster_shutdown();
+}
+
+static void
+on_usr(int sig, void *arg)
+{
+	verbose += sig == SIGUSR1 ? 1 : -1;
+	if (verbose < 0)
+		verbose = 0;
+	log_set_verbose(verbose);
+	log_info("verbosity %d", verbose);
+}
+
+static int
+mkparent(const char *path)
+{
+	char	 dir[4096], *s;
+
+	hbd_strlcpy(dir, path, sizeof(dir));
+	if ((s = strrchr(dir, '/')) == NULL || s == dir)
+		return 0;
+	*s = '\0';
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static int
+lock_pidfile(void)
+{
+	char	 b[32];
+	ssize_t	 n;
+
+	if (mkparent(pidfile) == -1 ||
+	    (pidfd = open(pidfile, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+		fprintf(stderr, "hbd: cannot open pid file %s: %s\n", pidfile,
+		    strerror(errno));
+		return -1;
+	}
+	if (flock(pidfd, LOCK_EX | LOCK_NB) == -1) {
+		n = read(pidfd, b, sizeof(b) - 1);
+		b[n > 0 ? n : 0] = '\0';
+		b[strcspn(b, "\n")] = '\0';
+		fprintf(stderr, "hbd: already running (pid %s, pid file %s)\n",
+		    b[0] ? b : "?", pidfile);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+write_pidfile(void)
+{
+	char	 b[32];
+	int	 n = snprintf(b, sizeof(b), "%d\n", (int)getpid());
+
+	if (ftruncate(pidfd, 0) == -1 || pwrite(pidfd, b, (size_t)n, 0) != n)
+		log_warn("cannot write pid file %s", pidfile);
+}
+
+static int
+daemonize(void)
+{
+	pid_t	 pid;
+	int	 fd;
+
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (chdir("/") == -1)
+		return -1;
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return 0;
+}
+
+/*
+ * Heartbeats must leave on time even when the machine is loaded: run
+ * SCHED_RR (children reset to normal: SCHED_RESET_ON_FORK) and lock our
+ * memory so a page-in never delays a beat.
+ */
+static void
+go_realtime(const struct conf *c)
+{
+	struct sched_param	 sp;
+
+	if (!c->realtime)
+		return;
+	memset(&sp, 0, sizeof(sp));
+	sp.sched_priority = c->rtprio ? c->rtprio : 10;
+	if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp) == -1)
+		log_warn("realtime: cannot use SCHED_RR priority %d (needs "
+		    "CAP_SYS_NICE or an RLIMIT_RTPRIO); running with normal "
+		    "priority", sp.sched_priority);
+	else
+		log_info("realtime: SCHED_RR priority %d", sp.sched_priority);
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) == -1) {
+		struct rlimit	 rl;
+
+		getrlimit(RLIMIT_MEMLOCK, &rl);
+		log_warn("realtime: cannot lock memory (RLIMIT_MEMLOCK %llu "
+		    "bytes); heartbeats may be delayed by paging",
+		    (unsigned long long)rl.rlim_cur);
+	} else
+		log_info("realtime: memory locked");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct conf_diag	 d;
+	struct conf		*c;
+	struct ctl_handlers	 h = { cluster_status, cluster_command };
+	const char		*sock = DEFAULT_SOCKET;
+	const char		*statedir = DEFAULT_STATE;
+	int			 ch, check = 0, dump = 0;
+	static const struct option longopts[] = {
+		{ "config-dir", required_argument, NULL, 'c' },
+		{ "config", required_argument, NULL, 'f' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "node", required_argument, NULL, 'N' },
+		{ "foreground", no_argument, NULL, 'd' },
+		{ "socket", required_argument, NULL, 'S' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "pidfile", required_argument, NULL, 'p' },
+		{ "dump-config", no_argument, NULL, 'D' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+
+	memset(&copts, 0, sizeof(copts));
+	copts.agentdir = getenv("HBD_AGENT_DIR");
+	while ((ch = getopt_long(argc, argv, "c:f:nN:dS:s:p:vVh", longopts,
+	    NULL)) != -1)
+		switch (ch) {
+		case 'c':
+			copts.confdir = optarg;
+			break;
+		case 'f':
+			copts.conffile = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'N':
+			copts.local = optarg;
+			break;
+		case 'd':
+			foreground = 1;
+			break;
+		case 'S':
+			sock = optarg;
+			break;
+		case 's':
+			statedir = optarg;
+			break;
+		case 'p':
+			pidfile = optarg;
+			break;
+		case 'D':
+			dump = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'V':
+			printf("hbd %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	if (optind != argc)
+		usage();
+	if (copts.confdir && copts.conffile) {
+		fprintf(stderr, "hbd: give -c or -f, not both\n");
+		return 2;
+	}
+
+	log_init("hbd", 1, -1);
+	copts.for_start = !check && !dump;
+	c = conf_load(&copts, &d);
+	print_diag(&d);
+	conf_diag_free(&d);
+	if (c == NULL)
+		return 1;
+	if (dump)
+		conf_dump(c, stdout);
+	if (check || dump) {
+		if (check)
+			printf("configuration OK\n");
+		conf_free(c);
+		return 0;
+	}
+	if (geteuid() != 0)
+		fprintf(stderr, "hbd: warning: not running as root: resource "
+		    "agents, ping nodes and real-time scheduling will fail\n");
+
+	if (lock_pidfile() == -1)
+		return 1;
+	if (ev_init() == -1) {
+		fprintf(stderr, "hbd: cannot set up the event loop: %s\n",
+		    strerror(errno));
+		return 1;
+	}
+	cluster_set_reload_hook(reload);
+	if (ctl_listen(sock, c, &h) == -1) {
+		fprintf(stderr, "hbd: cannot create the control socket %s\n",
+		    sock);
+		return 1;
+	}
+	if (!foreground && daemonize() == -1) {
+		fprintf(stderr, "hbd: cannot daemonize: %s\n", strerror(errno));
+		return 1;
+	}
+	write_pidfile();
+	apply_logging(c, foreground);
+	log_info("hbd %s starting (%s)", PACKAGE_VERSION, c->conf_path ?
+	    c->conf_path : c->hacf_path);
+	go_realtime(c);
+
+	ev_signal(SIGHUP, on_hup, NULL);
+	ev_signal(SIGTERM, on_term, NULL);
+	ev_signal(SIGINT, on_term, NULL);
+	ev_signal(SIGUSR1, on_usr, NULL);
+	ev_signal(SIGUSR2, on_usr, NULL);
+
+	if (cluster_start(c, &(struct cluster_opts){ statedir, sock }) == -1)
+		fatalx("cannot start");
+	supervise_set_socket(sock);
+	supervise_start(c);
+	ev_run();
+
+	supervise_stop();
+	ctl_close();
+	media_close_all();
+	unlink(pidfile);
+	log_info("hbd stopped");
+	log_close();
+	return 0;
+}

@@ -1,0 +1,23 @@
+/*
+ * ping: heartbeat's ping nodes and ping groups, with ipfail's purpose
+ * built in: ICMP echo to each configured address every keepalive over a
+ * raw socket, a ping node up while it answers within deadping, a ping
+ * group up while any member does. The count of reachable ping nodes is
+ * advertised in heartbeats so the resource manager can compare sides.
+ */
+#ifndef HBD_PING_H
+#define HBD_PING_H
+
+#include <stdint.h>
+
+#include "conf.h"
+#include "json.h"
+
+int	ping_start(const struct conf *, void (*changed)(void));
+void	ping_stop(void);
+int	ping_up_count(void);
+int	ping_total(void);
+void	ping_status(struct jw *);	/* node entries of type "ping" */
+int	ping_node_status(const char *name);	/* 1 up, 0 dead, -1 unknown */
+
+#endif

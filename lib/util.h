@@ -1,0 +1,45 @@
+/*
+ * util: small helpers shared by every program: monotonic time, checked
+ * allocation, bounded string copies and a growable byte buffer.
+ */
+#ifndef HBD_UTIL_H
+#define HBD_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+int64_t	 mono_ms(void);
+int64_t	 mono_us(void);
+int64_t	 real_ms(void);
+
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+size_t	 hbd_strlcpy(char *, const char *, size_t);
+int	 set_nonblock(int);
+int	 set_cloexec(int);
+
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+void	 buf_init(struct buf *);
+void	 buf_free(struct buf *);
+void	 buf_reset(struct buf *);
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_addc(struct buf *, char);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 buf_drop(struct buf *, size_t);
+const char *buf_cstr(struct buf *);
+
+/* "3.2s ago"-style rendering used by hbctl and logs */
+void	 fmt_ago(char *, size_t, int64_t ms);
+void	 fmt_ms(char *, size_t, int64_t ms);
+
+#endif
