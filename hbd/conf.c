@@ -459,14 +459,23 @@ static void
 check_nodes(struct cparse *cp, const char *hacf)
 {
 	struct conf	*c = cp->c;
+	char		 before[HBD_MAX_NODES][HBD_MAX_NAME];
 	int		 i;
 
+	/* groups named their preferred node by its place in file order */
+	memcpy(before, c->nodes, sizeof(before));
 	qsort(c->nodes, (size_t)c->nnodes, sizeof(c->nodes[0]), cmp_names);
+	for (i = 0; i < c->ngroups; i++)
+		if (c->groups[i].preferred >= 0)
+			c->groups[i].preferred = conf_node_index(c,
+			    before[c->groups[i].preferred]);
 	for (i = 1; i < c->nnodes; i++)
 		if (strcmp(c->nodes[i], c->nodes[i - 1]) == 0)
 			cp_at(cp, hacf, 0, 0, "node %s is listed twice",
 			    c->nodes[i]);
 	if (c->nnodes == 0) {
+		if (cp->hacf_unreadable)
+			return;
 		cp_at(cp, hacf, 0, 0, "no node lines: list both cluster "
 		    "nodes (node NAME, matching uname -n)");
 		return;
@@ -543,7 +552,7 @@ check_media(struct cparse *cp, const char *hacf)
 		    "applies to the serial lines after it");
 	drop_local_ucast(cp);
 	name_links(c);
-	if (c->nmedia == 0 && c->nnodes > 1)
+	if (c->nmedia == 0 && c->nnodes > 1 && !cp->media_errors)
 		cp_at(cp, hacf, 0, 0, "no heartbeat media: configure at least "
 		    "one bcast, mcast, ucast or serial line (two are better)");
 	for (i = 0; i < c->nmedia; i++)
@@ -555,16 +564,22 @@ check_media(struct cparse *cp, const char *hacf)
 				cp_at(cp, hacf, a->line, 0, "serial %s is "
 				    "already configured on line %d",
 				    a->device, b->line);
-			if (a->type != MEDIUM_SERIAL &&
-			    b->type != MEDIUM_SERIAL &&
-			    strcmp(a->ifname, b->ifname) == 0 &&
-			    a->port == b->port)
+			if (a->type == MEDIUM_SERIAL ||
+			    b->type == MEDIUM_SERIAL ||
+			    strcmp(a->ifname, b->ifname) != 0 ||
+			    a->port != b->port)
+				continue;
+			if (a->type == b->type &&
+			    a->addr.s_addr == b->addr.s_addr)
 				cp_at(cp, hacf, a->line, 0, "%s %s on port %u "
-				    "repeats the %s medium of line %d: use one "
-				    "UDP medium per interface and port",
-				    medium_type_name(a->type), a->ifname,
-				    a->port, medium_type_name(b->type),
-				    b->line);
+				    "repeats line %d", medium_type_name(a->type),
+				    a->ifname, a->port, b->line);
+			else if (a->type != b->type)
+				cp_at(cp, hacf, a->line, 1, "%s and %s (line %d) "
+				    "share %s port %u: use one UDP medium per "
+				    "interface and port", medium_type_name(a->type),
+				    medium_type_name(b->type), b->line, a->ifname,
+				    a->port);
 		}
 }
 
@@ -616,9 +631,13 @@ check_auth(struct cparse *cp)
 			    c->conf_path;
 	int		 i, found = 0;
 
-	if (ak == NULL)
+	if (ak == NULL || cp->authkeys_unreadable)
+		return;
+	if (c->nkeys == 0 && c->authkeys_path == NULL)
 		return;
 	if (c->auth_use < 0) {
+		if (cp->auth_errors)
+			return;
 		cp_at(cp, ak, 0, 0, "missing \"auth N\" line naming the key "
 		    "to sign with");
 		return;
@@ -633,7 +652,7 @@ check_auth(struct cparse *cp)
 				    "sha256 with a long random secret",
 				    c->auth_use);
 		}
-	if (!found)
+	if (!found && !cp->key_errors)
 		cp_at(cp, ak, cp->auth_line, 0, "auth %d: no key with index %d "
 		    "in this file", c->auth_use, c->auth_use);
 }
@@ -754,6 +773,8 @@ conf_load(const struct conf_opts *o, struct conf_diag *d)
 		c->confdir = xstrdup("/etc/ha.d");
 
 	cp.file = main_file;
+	if (cp.hacf_unreadable)
+		goto out;
 	check_nodes(&cp, main_file);
 	check_timing(&cp, main_file);
 	check_media(&cp, main_file);
@@ -764,11 +785,10 @@ conf_load(const struct conf_opts *o, struct conf_diag *d)
 		cp_at(&cp, main_file, 0, 1, "auto_failback is not set: "
 		    "heartbeat's default \"legacy\" behaves as \"on\" in hbd; "
 		    "say auto_failback on or off");
+out:
 	if (c->logfacility == -2)
 		c->logfacility = -1;
 	c->cluster_id = conf_hash(c->cluster);
-	for (i = 0; i < c->ngroups; i++)
-		c->groups[i].id = conf_hash(c->groups[i].name);
 	for (i = 0; i < HBD_MAX_GROUPS; i++)
 		free(cp.haresources_lines[i]);
 	free(cp.authkeys_path);

@@ -48,8 +48,10 @@ authkeys_use(struct cparse *cp, const char *index)
 		    cp->auth_line);
 		return -1;
 	}
-	if (parse_index(cp, index, &n) == -1)
+	if (parse_index(cp, index, &n) == -1) {
+		cp->auth_errors++;
 		return -1;
+	}
 	cp->c->auth_use = n;
 	cp->auth_line = LINE;
 	return 0;
@@ -166,10 +168,12 @@ authkeys_read(struct cparse *cp, const char *path, int check)
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		cp_file_err(cp, path, "cannot open keyfile: %s",
 		    strerror(errno));
+		cp->authkeys_unreadable = 1;
 		return -1;
 	}
 	if (check && check_perm(cp, path, fd) == -1) {
 		close(fd);
+		cp->authkeys_unreadable = 1;
 		return -1;
 	}
 	if ((fp = fdopen(fd, "r")) == NULL) {
@@ -190,13 +194,15 @@ authkeys_read(struct cparse *cp, const char *path, int check)
 			continue;
 		}
 		if (strcmp(tok[0], "auth") == 0) {
-			if (n != 2)
+			if (n != 2) {
 				cp_err(cp, LINE, "expected \"auth N\"");
-			else
+				cp->auth_errors++;
+			} else
 				authkeys_use(cp, tok[1]);
 			continue;
 		}
-		authkeys_line(cp, n, tok);
+		if (authkeys_line(cp, n, tok) == -1)
+			cp->key_errors++;
 	}
 	explicit_bzero(line, sizeof(line));
 	fclose(fp);

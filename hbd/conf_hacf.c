@@ -981,6 +981,9 @@ hacf_directive(struct cparse *cp, int argc, char **argv)
 	if (nval < d->minargs) {
 		cp_err(cp, LINE, "%s: missing value%s", d->name,
 		    d->minargs > 1 ? "s" : "");
+		if (d->fn == d_bcast || d->fn == d_ucast || d->fn == d_mcast ||
+		    d->fn == d_serial)
+			cp->media_errors++;
 		return -1;
 	}
 	if (nval > d->maxargs) {
@@ -993,13 +996,18 @@ hacf_directive(struct cparse *cp, int argc, char **argv)
 		return -1;
 	}
 	if (d->kind == D_ONCE)
-		return d->fn(cp, argc, argv);
-	one[0] = argv[0];
-	for (i = 1; i < argc; i++) {
-		one[1] = argv[i];
-		if (d->fn(cp, 2, one) == -1)
-			rc = -1;
+		rc = d->fn(cp, argc, argv);
+	else {
+		one[0] = argv[0];
+		for (i = 1; i < argc; i++) {
+			one[1] = argv[i];
+			if (d->fn(cp, 2, one) == -1)
+				rc = -1;
+		}
 	}
+	if (rc == -1 && (d->fn == d_bcast || d->fn == d_ucast ||
+	    d->fn == d_mcast || d->fn == d_serial || d->fn == d_udp))
+		cp->media_errors++;
 	return rc;
 }
 
@@ -1023,6 +1031,7 @@ hacf_read(struct cparse *cp, const char *path)
 	cp->line = 0;
 	if ((fp = fopen(path, "r")) == NULL) {
 		cp_file_err(cp, path, "cannot open: %s", strerror(errno));
+		cp->hacf_unreadable = 1;
 		return -1;
 	}
 	while (fgets(line, sizeof(line), fp)) {

@@ -215,7 +215,9 @@ haresources_line(struct cparse *cp, char *line)
 	memset(g, 0, sizeof(*g));
 	g->line = LINE;
 	g->preferred = conf_node_index(c, tok[0]);
-	if (g->preferred < 0) {
+	if (g->preferred < 0 && c->nnodes == 0) {
+		bad = 1;	/* ha.cf already said there are no nodes */
+	} else if (g->preferred < 0) {
 		char	 list[2 * HBD_MAX_NAME + 8] = "";
 
 		for (i = 0; i < c->nnodes; i++) {
@@ -237,6 +239,7 @@ haresources_line(struct cparse *cp, char *line)
 		return -1;
 	}
 	g->name = xstrdup(tok[1]);
+	g->id = conf_hash(g->name);
 	c->ngroups++;
 	return 0;
 }

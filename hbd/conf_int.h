@@ -32,6 +32,10 @@ struct cparse {
 	char			*haresources_lines[HBD_MAX_GROUPS];
 	char			*authkeys_path;	/* from hbd.conf */
 	int			 auth_line;
+
+	/* errors already reported: do not cascade into more messages */
+	int			 media_errors, key_errors, auth_errors;
+	int			 hacf_unreadable, authkeys_unreadable;
 };
 
 void	cp_err(struct cparse *, int line, const char *, ...)

@@ -187,6 +187,7 @@ do_medium(struct cparse *cp, const config_setting_t *g)
 	uint16_t	 oldport = cp->udpport;
 	uint32_t	 oldbaud = cp->baud;
 
+	cp->media_errors++;	/* taken back below when the medium is added */
 	if (check_members(cp, g, "media", allowed) == -1)
 		return;
 	cp->line = line_of(g);
@@ -241,7 +242,8 @@ do_medium(struct cparse *cp, const config_setting_t *g)
 		    "ucast or serial", type);
 		goto out;
 	}
-	hacf_directive(cp, w.n, w.v);
+	if (hacf_directive(cp, w.n, w.v) == 0)
+		cp->media_errors--;
 out:
 	/* per-medium port and baud do not leak into the next medium */
 	cp->udpport = oldport;
@@ -391,6 +393,8 @@ do_group(struct cparse *cp, const config_setting_t *g)
 		return;
 	w_init(&w, NULL);
 	add_array(cp, &w, g, "resources", 1);
+	if (w.n == 0)
+		return;
 	buf_init(&line);
 	buf_adds(&line, node);
 	for (i = 0; i < w.n; i++) {
@@ -427,7 +431,8 @@ do_key(struct cparse *cp, const config_setting_t *g)
 	w_add(&w, v);
 	if (get_str(cp, g, "secret", 0, v, sizeof(v)))
 		w_add(&w, v);
-	authkeys_line(cp, w.n, w.v);
+	if (authkeys_line(cp, w.n, w.v) == -1)
+		cp->key_errors++;
 	explicit_bzero(&w, sizeof(w));
 	explicit_bzero(v, sizeof(v));
 }
@@ -487,6 +492,7 @@ libconfig_read(struct cparse *cp, const char *path)
 			cp_err(cp, config_error_line(&cfg), "%s",
 			    config_error_text(&cfg));
 		config_destroy(&cfg);
+		cp->hacf_unreadable = 1;	/* nothing to cross-check */
 		return -1;
 	}
 	root = config_root_setting(&cfg);

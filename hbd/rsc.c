@@ -362,7 +362,7 @@ spawn_action(struct grp *g, int ri, enum action a, agent_done_cb cb)
 	const struct conf_rsc	*r = &g->cg->rsc[ri];
 	char			*argv[HBD_MAX_RSC_ARGS + 3];
 	char			*env[HBD_MAX_ENV + HBD_MAX_RSC_ARGS + 24];
-	char			 inst[128], label[200], dbg[16];
+	char			 inst[128], label[200], dbg[16], tmo[16];
 	int			 argc = 0, envc = 0, i, rc;
 	const int		 maxenv = (int)nitems(env);
 
@@ -393,6 +393,8 @@ spawn_action(struct grp *g, int ri, enum action a, agent_done_cb cb)
 	add_env(env, &envc, maxenv, "HA_D", conf->confdir);
 	add_env(env, &envc, maxenv, "HA_DEBUG", dbg);
 	add_env(env, &envc, maxenv, "HA_RSCTMP", "/run/resource-agents");
+	snprintf(tmo, sizeof(tmo), "%u", action_timeout(a));
+	add_env(env, &envc, maxenv, "OCF_RESKEY_CRM_meta_timeout", tmo);
 	add_env(env, &envc, maxenv, "HA_LOGFACILITY", "daemon");
 	if (r->kind == RSC_OCF)
 		for (i = 0; i < r->nargs; i++) {

@@ -1,0 +1,47 @@
+## tests/local.mk — the test suite, included by the top Makefile.am.
+## `make check` runs everything; system tests need root (they skip with the
+## reason otherwise, and CI runs as root).
+
+AM_TESTS_ENVIRONMENT = \
+	srcdir='$(abs_top_srcdir)'; export srcdir; \
+	builddir='$(abs_top_builddir)'; export builddir; \
+	top_builddir='$(abs_top_builddir)'; export top_builddir;
+
+# --- unit tests (cmocka), linked against the modules that ship ---
+UNIT_TESTS = \
+	tests/unit/test_auth \
+	tests/unit/test_hb_msg \
+	tests/unit/test_member \
+	tests/unit/test_json \
+	tests/unit/test_conf
+if HAVE_CMOCKA
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+endif
+UNIT_LDADD = $(HBD_LIBS) $(CMOCKA_LIBS)
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -Wno-missing-prototypes
+tests_unit_test_auth_LDADD = $(UNIT_LDADD)
+tests_unit_test_auth_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_hb_msg_LDADD = $(UNIT_LDADD)
+tests_unit_test_hb_msg_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_member_LDADD = $(UNIT_LDADD)
+tests_unit_test_member_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_json_LDADD = $(UNIT_LDADD)
+tests_unit_test_json_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_conf_LDADD = $(UNIT_LDADD)
+tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
+
+# --- configuration tests through hbd -n ---
+TESTS += tests/conf/conf.test tests/conf/equiv.test
+EXTRA_DIST += tests/conf
+
+# --- resource agents (real ip, mounts, apache2, ganesha; root) ---
+TESTS += $(AGENT_TESTS)
+EXTRA_DIST += $(AGENT_TESTS) $(HBD_AGENT_TEST_FILES)
+
+# --- the MIB under smilint, every name resolvable ---
+TESTS += tests/snmp/smilint.test
+EXTRA_DIST += tests/snmp/smilint.test tests/snmp/fetch-base-mibs.sh
+clean-local: clean-local-snmp
+clean-local-snmp:
+	rm -rf tests/snmp/base-mibs

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Install every Debian 12 package that building and testing hbd needs.
+# Non-interactive, idempotent; run as root. Used by the README's commands,
+# by scripts/test.sh and scripts/demo.sh, and by CI (.ci/run).
+set -eu
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps.sh: run as root (apt-get needs it)" >&2
+	exit 1
+fi
+
+BUILD="autoconf automake libtool pkg-config make gcc
+	libconfig-dev libssl-dev libcmocka-dev libsnmp-dev"
+LAB="iproute2 iputils-ping iputils-arping socat util-linux procps psmisc
+	e2fsprogs xfsprogs nftables iptables curl ca-certificates
+	libnetfilter-queue-dev"
+SERVICES="apache2 nfs-ganesha nfs-ganesha-vfs rpcbind nfs-common
+	libnfs-utils snmpd snmptrapd snmp libsnmp-base"
+CHECKS="smitools resource-agents libxml2-utils monitoring-plugins-standard
+	valgrind clang libclang-rt-14-dev"
+
+missing=""
+for p in $BUILD $LAB $SERVICES $CHECKS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q "install ok installed" || missing="$missing $p"
+done
+# the IETF base MIBs for smilint come from the npm registry (LAB.md §13)
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+
+if [ -z "$missing" ]; then
+	echo "install-deps.sh: everything is installed"
+	exit 0
+fi
+echo "install-deps.sh: installing:$missing"
+
+# Installing apache2, snmpd or rpcbind must not start them on the host:
+# the tests run private instances inside network namespaces.
+added_policy=0
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	added_policy=1
+fi
+cleanup() { [ "$added_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d; }
+trap cleanup EXIT
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
+echo "install-deps.sh: done"
