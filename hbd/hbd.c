@@ -117,6 +117,17 @@ apply_logging(const struct conf *c, int foreground)
 
 static int	 foreground;
 
+static void
+reload_event(const char *result, const char *detail)
+{
+	struct jw	*w = ctl_event_begin("config_reloaded");
+
+	jw_str(w, "result", result);
+	if (detail && detail[0])
+		jw_str(w, "detail", detail);
+	ctl_event_end();
+}
+
 static int
 reload(char *err, size_t len)
 {
@@ -132,17 +143,20 @@ reload(char *err, size_t len)
 	if (n == NULL) {
 		log_warnx("the new configuration is invalid; keeping the one "
 		    "in use");
+		reload_event("refused", err);
 		return -1;
 	}
 	if (cluster_reload(n, err, len) == -1) {
 		log_warnx("reload refused: %s; keeping the configuration in "
 		    "use", err);
 		conf_free(n);
+		reload_event("refused", err);
 		return -1;
 	}
 	apply_logging(n, foreground);
 	supervise_reconf(n);
 	log_info("configuration reloaded");
+	reload_event("ok", NULL);
 	return 0;
 }
 
