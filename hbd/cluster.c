@@ -610,7 +610,7 @@ cluster_status(struct jw *w)
 	for (i = 0; i < conf->nnodes; i++)
 		if (i != conf->local_index)
 			node_status(w, i, now);
-	ping_status(w);
+	ping_status(w, conf->nnodes + 1);
 	jw_arr_end(w);
 
 	rsc_status(w);

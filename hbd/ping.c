@@ -237,7 +237,7 @@ ping_node_status(const char *name)
 }
 
 void
-ping_status(struct jw *w)
+ping_status(struct jw *w, int first_index)
 {
 	int64_t	 now = mono_ms();
 	int	 i, j;
@@ -249,6 +249,7 @@ ping_status(struct jw *w)
 			if (nodes[i].a[j].last_reply > last)
 				last = nodes[i].a[j].last_reply;
 		jw_obj_begin(w, NULL);
+		jw_int(w, "index", first_index + i);
 		jw_str(w, "name", nodes[i].cp->name);
 		jw_str(w, "type", "ping");
 		jw_str(w, "status", nodes[i].up == 1 ? "up" :

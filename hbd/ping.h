@@ -17,7 +17,7 @@ int	ping_start(const struct conf *, void (*changed)(void));
 void	ping_stop(void);
 int	ping_up_count(void);
 int	ping_total(void);
-void	ping_status(struct jw *);	/* node entries of type "ping" */
+void	ping_status(struct jw *, int first_index); /* "ping" node entries */
 int	ping_node_status(const char *name);	/* 1 up, 0 dead, -1 unknown */
 
 #endif
