@@ -280,6 +280,15 @@ go_realtime(const struct conf *c)
 		    "priority", sp.sched_priority);
 	else
 		log_info("realtime: SCHED_RR priority %d", sp.sched_priority);
+	/*
+	 * MCL_ONFAULT: lock what we touch, not every page of every library
+	 * mapped (all of libcrypto would cost megabytes of resident memory).
+	 */
+#ifdef MCL_ONFAULT
+	if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) == 0)
+		log_info("realtime: memory locked");
+	else
+#endif
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) == -1) {
 		struct rlimit	 rl;
 

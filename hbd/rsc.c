@@ -1016,9 +1016,16 @@ evaluate(struct grp *g)
 	}
 	if (!peer_acked(g)) {
 		if (g->peer_valid && g->peer.state == GS_FAILED &&
-		    (g->peer.flags & GF_DIRTY))
-			log_wait(g, "the peer failed to stop it: not starting "
-			    "here");
+		    (g->peer.flags & GF_DIRTY)) {
+			if (fence_configured()) {
+				/* the only way to make it safe: power it off */
+				log_wait(g, "the peer failed to stop it: "
+				    "fencing the peer before starting here");
+				fence_request(peer, 0);
+			} else
+				log_wait(g, "the peer failed to stop it: not "
+				    "starting here (no fencing configured)");
+		}
 		return;			/* wait for the peer's handshake */
 	}
 start:
