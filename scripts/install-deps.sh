@@ -12,8 +12,8 @@ fi
 BUILD="autoconf automake libtool pkg-config make gcc
 	libconfig-dev libssl-dev libcmocka-dev libsnmp-dev"
 LAB="iproute2 iputils-ping iputils-arping socat util-linux procps psmisc
-	e2fsprogs xfsprogs nftables iptables curl ca-certificates
-	libnetfilter-queue-dev"
+	e2fsprogs xfsprogs nftables iptables curl ca-certificates jq
+	libnetfilter-queue-dev libnfnetlink-dev"
 SERVICES="apache2 nfs-ganesha nfs-ganesha-vfs rpcbind nfs-common
 	libnfs-utils snmpd snmptrapd snmp libsnmp-base"
 CHECKS="smitools resource-agents libxml2-utils monitoring-plugins-standard

@@ -45,3 +45,9 @@ EXTRA_DIST += tests/snmp/smilint.test tests/snmp/fetch-base-mibs.sh
 clean-local: clean-local-snmp
 clean-local-snmp:
 	rm -rf tests/snmp/base-mibs
+
+# --- the two-node lab (tests/lib/lab.sh) and its tools ---
+include tests/tools/local.mk
+LAB_TESTS = tests/lab/lab-selftest.test tests/lab/lab-trap.test
+TESTS += $(LAB_TESTS)
+EXTRA_DIST += $(LAB_TESTS)

@@ -1,0 +1,15 @@
+# Lab helpers for the system tests (tests/lib/lab.sh finds them through
+# $LAB_TOOLS, default $builddir/tests/tools).  Included from the top-level
+# Makefile.am, which must set "check_PROGRAMS =" and "EXTRA_DIST =" before
+# this fragment.  The lab's own tests, for the lead to list:
+#	TESTS += tests/lab/lab-selftest.test tests/lab/lab-trap.test
+#	EXTRA_DIST += tests/lab/lab-selftest.test tests/lab/lab-trap.test
+# They need root and exit 77 (with the reason) without it.
+check_PROGRAMS += tests/tools/nfq-delay tests/tools/lab-sampler
+
+tests_tools_nfq_delay_SOURCES = tests/tools/nfq-delay.c
+tests_tools_nfq_delay_LDADD = -lnetfilter_queue -lnfnetlink
+
+tests_tools_lab_sampler_SOURCES = tests/tools/lab-sampler.c
+
+EXTRA_DIST += tests/lib/lab.sh tests/lib/README.md
