@@ -925,6 +925,57 @@ peer_acked(const struct grp *g)
 }
 
 static int
+running(int state)
+{
+	return state == GS_STARTED || state == GS_STARTING ||
+	    state == GS_STOPPING;
+}
+
+/*
+ * Both sides of a partition may fence; exactly one must win. The side
+ * running the groups that need fencing fences at once, so a partition
+ * costs no outage; the other side (normally the non-preferred one) waits
+ * fence_delay first. When nobody was running them, the preferred side
+ * goes first.
+ */
+static uint32_t
+my_fence_delay(void)
+{
+	int	 i, holder = 0, challenger = 0, preferred = 0;
+
+	for (i = 0; i < ngroups; i++) {
+		const struct grp	*g = &groups[i];
+
+		if (!needs_fence(g) && !g->peer_dirty_at_death)
+			continue;
+		if (running(g->state))
+			holder = 1;
+		else if (g->peer_valid && running(g->peer.state))
+			challenger = 1;
+		else if (g->cg->preferred == me)
+			preferred = 1;
+	}
+	if (holder || (!challenger && preferred))
+		return 0;
+	return conf->fence_delay_ms;
+}
+
+/* The peer died without saying goodbye: fence it if shared data is at stake */
+static void
+fence_peer(void)
+{
+	int	 i, needed = 0;
+
+	if (!fence_configured() || peer_left() || peer < 0)
+		return;
+	for (i = 0; i < ngroups; i++)
+		if (needs_fence(&groups[i]) || groups[i].peer_dirty_at_death)
+			needed = 1;
+	if (needed)
+		fence_request(peer, my_fence_delay());
+}
+
+static int
 fencing_satisfied(struct grp *g)
 {
 	if (peer_left())
@@ -944,8 +995,7 @@ fencing_satisfied(struct grp *g)
 	}
 	if (fence_done())
 		return 1;
-	fence_request(peer, g->cg->preferred == me ? 0 :
-	    conf->fence_delay_ms);
+	fence_peer();
 	log_wait(g, "waiting for the peer to be fenced before taking over");
 	return 0;
 }
@@ -1202,6 +1252,7 @@ rsc_member_event(const struct member_ev *e)
 	case ME_NODE_DEAD:
 		for (i = 0; i < ngroups; i++)
 			groups[i].logged_wait = 0;
+		fence_peer();
 		break;
 	default:
 		break;

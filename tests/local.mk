@@ -51,3 +51,13 @@ include tests/tools/local.mk
 LAB_TESTS = tests/lab/lab-selftest.test tests/lab/lab-trap.test
 TESTS += $(LAB_TESTS)
 EXTRA_DIST += $(LAB_TESTS)
+
+# --- system tests: two real hbd nodes in the lab (root) ---
+SYSTEM_TESTS = \
+	tests/system/10-membership.test \
+	tests/system/11-death.test \
+	tests/system/12-bad-packets.test \
+	tests/system/13-late-heartbeat.test \
+	tests/system/20-classic-failover.test
+TESTS += $(SYSTEM_TESTS)
+EXTRA_DIST += $(SYSTEM_TESTS)

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <net/if.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -91,8 +92,15 @@ has_vip(const char *netns, int self_fd, struct in_addr vip)
 	close(fd);
 	if (getifaddrs(&ifa) == 0) {
 		for (p = ifa; p != NULL && !found; p = p->ifa_next) {
+			/*
+			 * An address on an interface that is down cannot
+			 * answer: a powered-off node (links down, netns
+			 * kept, LAB.md §9) does not hold the VIP. A cable cut
+			 * at the switch leaves the interface up: that counts.
+			 */
 			if (p->ifa_addr == NULL ||
-			    p->ifa_addr->sa_family != AF_INET)
+			    p->ifa_addr->sa_family != AF_INET ||
+			    !(p->ifa_flags & IFF_UP))
 				continue;
 			if (((struct sockaddr_in *)p->ifa_addr)->sin_addr.s_addr
 			    == vip.s_addr)

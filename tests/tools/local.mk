@@ -13,3 +13,9 @@ tests_tools_nfq_delay_LDADD = -lnetfilter_queue -lnfnetlink
 tests_tools_lab_sampler_SOURCES = tests/tools/lab-sampler.c
 
 EXTRA_DIST += tests/lib/lab.sh tests/lib/README.md
+
+# hostile heartbeats (wrong keys, replays, garbage) for the system tests
+check_PROGRAMS += tests/tools/hb-inject
+tests_tools_hb_inject_SOURCES = tests/tools/hb-inject.c
+tests_tools_hb_inject_LDADD = $(HBD_LIBS)
+EXTRA_DIST += tests/tools/lab-fence tests/lib/hbd.sh
