@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -140,20 +141,31 @@ conf_diag_free(struct conf_diag *d)
 int
 conf_parse_time(const char *s, uint32_t *ms)
 {
-	char		*end;
+	char		 num[32], *end;
+	const char	*unit;
 	double		 v, scale;
+	size_t		 n;
 
-	if (s == NULL || !(isdigit((unsigned char)*s) || *s == '.'))
+	if (s == NULL)
 		return -1;
+	/* plain decimals only: strtod alone would take 1e3 and 0x10 */
+	for (unit = s; isdigit((unsigned char)*unit) || *unit == '.'; unit++)
+		;
+	n = (size_t)(unit - s);
+	if (n == 0 || n >= sizeof(num))
+		return -1;
+	memcpy(num, s, n);
+	num[n] = '\0';
 	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || !isfinite(v) || v < 0)
+	v = strtod(num, &end);
+	if (errno || *end || !isfinite(v) || v < 0)
 		return -1;
-	if (*end == '\0' || strcmp(end, "s") == 0 || strcmp(end, "sec") == 0)
+	if (*unit == '\0' || strcmp(unit, "s") == 0 ||
+	    strcmp(unit, "sec") == 0)
 		scale = 1000.0;
-	else if (strcmp(end, "ms") == 0 || strcmp(end, "msec") == 0)
+	else if (strcmp(unit, "ms") == 0 || strcmp(unit, "msec") == 0)
 		scale = 1.0;
-	else if (strcmp(end, "us") == 0 || strcmp(end, "usec") == 0)
+	else if (strcmp(unit, "us") == 0 || strcmp(unit, "usec") == 0)
 		scale = 0.001;
 	else
 		return -1;
@@ -546,7 +558,8 @@ check_media(struct cparse *cp, const char *hacf)
 
 	if (cp->udpport_line && !cp->media_since_udpport)
 		cp_at(cp, hacf, cp->udpport_line, 1, "udpport has no effect: "
-		    "it applies to the bcast, mcast and ucast lines after it");
+		    "it applies to the bcast and ucast lines after it (mcast "
+		    "lines name their own port)");
 	if (cp->baud_line && !cp->media_since_baud)
 		cp_at(cp, hacf, cp->baud_line, 1, "baud has no effect: it "
 		    "applies to the serial lines after it");
@@ -786,8 +799,9 @@ conf_load(const struct conf_opts *o, struct conf_diag *d)
 		    "heartbeat's default \"legacy\" behaves as \"on\" in hbd; "
 		    "say auto_failback on or off");
 out:
+	/* heartbeat fell back to logd; hbd falls back to syslog */
 	if (c->logfacility == -2)
-		c->logfacility = -1;
+		c->logfacility = c->logfile || c->debugfile ? -1 : LOG_DAEMON;
 	c->cluster_id = conf_hash(c->cluster);
 	for (i = 0; i < HBD_MAX_GROUPS; i++)
 		free(cp.haresources_lines[i]);

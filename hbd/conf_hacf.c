@@ -215,7 +215,7 @@ new_medium(struct cparse *cp, enum medium_type t)
 	m->baud = cp->baud;
 	if (t == MEDIUM_SERIAL)
 		cp->media_since_baud = 1;
-	else
+	else if (t != MEDIUM_MCAST)	/* mcast names its own port */
 		cp->media_since_udpport = 1;
 	return m;
 }
@@ -655,6 +655,9 @@ d_stonith_host(struct cparse *cp, int argc, char **argv)
 		cp_err(cp, LINE, "too many stonith_host lines");
 		return -1;
 	}
+	if (cp->c->fence_argc)
+		cp_warn(cp, LINE, "fence is used; the stonith_host lines are "
+		    "not");
 	s = &cp->c->stonith[cp->c->nstonith++];
 	s->from = xstrdup(argv[1]);
 	s->type = xstrdup(argv[2]);
@@ -688,6 +691,9 @@ d_fence(struct cparse *cp, int argc, char **argv)
 		cp_err(cp, LINE, "fence: only one fence program may be given");
 		return -1;
 	}
+	if (c->nstonith)
+		cp_warn(cp, LINE, "fence is used; the stonith_host lines are "
+		    "not");
 	if (argv[1][0] != '/') {
 		cp_err(cp, LINE, "fence: program \"%s\" must be an absolute "
 		    "path", argv[1]);
@@ -707,7 +713,14 @@ d_fence_timeout(struct cparse *cp, int argc, char **argv)
 {
 	int	 seen = 0;
 
-	return set_time(cp, argv[0], argv[1], &cp->c->fence_timeout_ms, &seen);
+	if (set_time(cp, argv[0], argv[1], &cp->c->fence_timeout_ms,
+	    &seen) == -1)
+		return -1;
+	if (cp->c->fence_timeout_ms == 0) {
+		cp_err(cp, LINE, "fence_timeout must be greater than 0");
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -753,8 +766,15 @@ d_restart_window(struct cparse *cp, int argc, char **argv)
 {
 	int	 seen = 0;
 
-	return set_time(cp, argv[0], argv[1], &cp->c->restart_window_ms,
-	    &seen);
+	if (set_time(cp, argv[0], argv[1], &cp->c->restart_window_ms,
+	    &seen) == -1)
+		return -1;
+	if (cp->c->restart_window_ms == 0) {
+		cp_err(cp, LINE, "restart_window must be greater than 0 (use "
+		    "max_restarts 0 to move a group at its first failure)");
+		return -1;
+	}
+	return 0;
 }
 
 static int

@@ -153,8 +153,8 @@ parse_resource(struct cparse *cp, struct conf_rsc *r, const char *spec)
 	if ((strcmp(r->type, "IPaddr") == 0 ||
 	    strcmp(r->type, "IPaddr2") == 0) && r->kind != RSC_OCF) {
 		if (r->nargs != 1) {
-			cp_err(cp, LINE, "%s: IPaddr takes one argument, "
-			    "ip[/cidr[/nic[/broadcast]]]", spec);
+			cp_err(cp, LINE, "%s: %s takes one argument, "
+			    "ip[/cidr[/nic[/broadcast]]]", spec, r->type);
 			return -1;
 		}
 		if (check_ipaddr_arg(cp, spec, r->args[0]) == -1)
@@ -196,7 +196,7 @@ haresources_line(struct cparse *cp, char *line)
 	n = conf_tokenize(line, tok, (int)nitems(tok), " \t\r\n");
 	if (n == 0)
 		return 0;
-	if (n < 0) {
+	if (n < 0 || n > HBD_MAX_RSC + 1) {
 		cp_err(cp, LINE, "a group has at most %d resources",
 		    HBD_MAX_RSC);
 		return -1;

@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <libconfig.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +195,11 @@ do_medium(struct cparse *cp, const config_setting_t *g)
 	cp->line = line_of(g);
 	if (get_str(cp, g, "type", 1, type, sizeof(type)) == NULL)
 		return;
+	if (strcmp(type, "serial") == 0 &&
+	    config_setting_get_member(g, "port")) {
+		cp_err(cp, cp->line, "media: a serial medium has no port");
+		return;
+	}
 	if (get_str(cp, g, "port", 0, port, sizeof(port))) {
 		snprintf(saved_port, sizeof(saved_port), "%u", oldport);
 		w_init(&w, "udpport");
@@ -541,8 +548,17 @@ libconfig_read(struct cparse *cp, const char *path)
 		do_each(cp, "resource_path", s);
 	if ((s = config_lookup(&cfg, "groups")) != NULL)
 		do_list(cp, s, "groups", do_group);
-	if ((s = config_lookup(&cfg, "auth")) != NULL)
+	if ((s = config_lookup(&cfg, "auth")) != NULL) {
+		struct stat	 st;
+
 		do_auth(cp, s);
+		/* the file holds secrets now: same rule as authkeys */
+		if (!cp->o->skip_perm_check && stat(path, &st) == 0 &&
+		    ((st.st_mode & (S_IRWXG | S_IRWXO)) || st.st_uid != 0))
+			cp_err(cp, line_of(s), "auth: this file holds secrets "
+			    "but is readable by group or others, or not owned "
+			    "by root (chmod 600 %s, chown root)", path);
+	}
 	if ((s = config_lookup(&cfg, "authkeys")) != NULL) {
 		char	 v[1024];
 

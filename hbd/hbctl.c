@@ -32,6 +32,7 @@ static const char	*sock_path;
 static int		 opt_json;
 static double		 opt_wait = -1;
 static struct ctl_conn	 conn;
+static int		 compat;	/* heartbeat's names: their exit codes */
 
 static void __attribute__((noreturn))
 die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -42,10 +43,12 @@ die(int code, const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	fprintf(stderr, "hbctl: ");
+	fprintf(stderr, "%s: ", compat ? "heartbeat" : "hbctl");
 	vfprintf(stderr, fmt, ap);
 	fprintf(stderr, "\n");
 	va_end(ap);
+	if (compat && code != EXIT_OK)
+		code = 1;	/* heartbeat's tools: 1 for any failure */
 	exit(code);
 }
 
@@ -784,12 +787,14 @@ main(int argc, char **argv)
 	sock_path = getenv("HBD_SOCKET");
 	if (sock_path == NULL)
 		sock_path = CTL_DEFAULT_SOCKET;
+	compat = 1;
 	if (strcmp(me, "cl_status") == 0)
 		return cl_status_main(argc, argv);
 	if (strcmp(me, "hb_standby") == 0)
 		return hb_move_main(me, 1, argc, argv);
 	if (strcmp(me, "hb_takeover") == 0)
 		return hb_move_main(me, 0, argc, argv);
+	compat = 0;
 
 	while ((ch = getopt_long(argc, argv, "+S:jw:h", longopts, NULL)) != -1)
 		switch (ch) {

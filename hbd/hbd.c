@@ -8,6 +8,7 @@
 
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -179,6 +180,10 @@ on_term(int sig, void *arg)
 static void
 on_usr(int sig, void *arg)
 {
+	const struct conf	*c = cluster_conf();
+
+	if (c && c->debug > verbose)
+		verbose = c->debug;
 	verbose += sig == SIGUSR1 ? 1 : -1;
 	if (verbose < 0)
 		verbose = 0;
@@ -265,6 +270,18 @@ daemonize(void)
  * SCHED_RR (children reset to normal: SCHED_RESET_ON_FORK) and lock our
  * memory so a page-in never delays a beat.
  */
+static void
+allow_coredumps(const struct conf *c)
+{
+	struct rlimit	 rl = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (!c->coredumps)
+		return;
+	if (setrlimit(RLIMIT_CORE, &rl) == -1)
+		log_warn("coredumps: cannot raise RLIMIT_CORE");
+	prctl(PR_SET_DUMPABLE, 1);
+}
+
 static void
 go_realtime(const struct conf *c)
 {
@@ -413,6 +430,7 @@ main(int argc, char **argv)
 	log_info("hbd %s starting (%s)", PACKAGE_VERSION, c->conf_path ?
 	    c->conf_path : c->hacf_path);
 	go_realtime(c);
+	allow_coredumps(c);
 
 	ev_signal(SIGHUP, on_hup, NULL);
 	ev_signal(SIGTERM, on_term, NULL);

@@ -395,7 +395,9 @@ spawn_action(struct grp *g, int ri, enum action a, agent_done_cb cb)
 	add_env(env, &envc, maxenv, "HA_RSCTMP", "/run/resource-agents");
 	snprintf(tmo, sizeof(tmo), "%u", action_timeout(a));
 	add_env(env, &envc, maxenv, "OCF_RESKEY_CRM_meta_timeout", tmo);
-	add_env(env, &envc, maxenv, "HA_LOGFACILITY", "daemon");
+	add_env(env, &envc, maxenv, "HA_LOGFACILITY",
+	    log_facility_name(conf->logfacility));
+	add_env(env, &envc, maxenv, "HA_debug", dbg);
 	if (r->kind == RSC_OCF)
 		for (i = 0; i < r->nargs; i++) {
 			char	 key[128];
@@ -1201,6 +1203,10 @@ rsc_peer_update(const struct hb_msg *m)
 			g->target = pg->target;
 			g->reason = pg->reason;
 			g->logged_wait = 0;
+			/* an operator sent it here again: retry a failed start */
+			if (g->target == me && g->reason == MR_ADMIN &&
+			    g->state == GS_FAILED && !g->dirty)
+				set_state(g, GS_STOPPED);
 			log_info("group %s: placement %u -> %s (%s, from %s)",
 			    g->cg->name, g->epoch, node_name(g->target) ?
 			    node_name(g->target) : "nobody",
@@ -1536,9 +1542,10 @@ move_to(struct grp *g, int target, char *err, size_t len)
 			    g->cg->name);
 			return -1;
 		}
-		if (g->peer_valid && g->peer.state == GS_FAILED) {
-			snprintf(err, len, "group %s has failed on %s",
-			    g->cg->name, node_name(peer));
+		if (g->peer_valid && g->peer.state == GS_FAILED &&
+		    (g->peer.flags & GF_DIRTY)) {
+			snprintf(err, len, "group %s failed to stop on %s; "
+			    "fix it there first", g->cg->name, node_name(peer));
 			return -1;
 		}
 	} else if (g->state == GS_FAILED && !g->dirty) {
@@ -1618,6 +1625,9 @@ rsc_admin(const char *cmd, const struct jval *req, struct jw *reply,
 			snprintf(err, len, "%s", e2);
 			return -1;
 		}
+		if (r == 0 && g->target == target && running(g->state) ==
+		    (target == me) && g->state != GS_STOPPING)
+			continue;	/* already there */
 		jw_str(reply, NULL, g->cg->name);
 		moved++;
 	}

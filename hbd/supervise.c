@@ -198,7 +198,8 @@ child_env(const struct child *k, const struct passwd *pw, char **env,
 		ADD("HA_LOGFILE=%s", conf->logfile);
 	if (conf->debugfile)
 		ADD("HA_DEBUGLOG=%s", conf->debugfile);
-	ADD("HA_LOGFACILITY=%s", conf->logfacility >= 0 ? "daemon" : "none");
+	ADD("HA_LOGFACILITY=%s", log_facility_name(conf->logfacility));
+	ADD("HA_debug=%d", conf->debug);
 	if (socket_path)
 		ADD("HBD_SOCKET=%s", socket_path);
 	for (i = 0; i < conf->nenv; i++)

@@ -50,6 +50,17 @@ log_facility_from_name(const char *name)
 	return -1;
 }
 
+const char *
+log_facility_name(int fac)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		if (facilities[i].fac == fac)
+			return facilities[i].name;
+	return "none";
+}
+
 void
 log_init(const char *ident, int to_stderr, int facility)
 {

@@ -20,6 +20,7 @@ int	log_set_files(const char *logfile, const char *debugfile);
 void	log_reopen(void);
 void	log_close(void);
 int	log_facility_from_name(const char *);
+const char *log_facility_name(int);
 
 void	log_warn(const char *, ...) LOG_PRINTF(1, 2);
 void	log_warnx(const char *, ...) LOG_PRINTF(1, 2);

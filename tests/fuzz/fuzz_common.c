@@ -125,6 +125,36 @@ fuzz_write(const char *name, const void *p, size_t n)
 }
 
 static void
+add_key(struct conf *c, int index, enum auth_method m, const char *secret,
+    size_t len)
+{
+	struct conf_key	*k = &c->keys[c->nkeys++];
+
+	k->index = index;
+	k->method = m;
+	memcpy(k->secret, secret, len);
+	k->secretlen = len;
+}
+
+void
+fuzz_keys(struct conf *c)
+{
+	char	 longkey[255];
+
+	memset(c, 0, sizeof(*c));
+	memset(longkey, 'k', sizeof(longkey));
+	add_key(c, 1, AUTH_CRC, "", 0);
+	add_key(c, 2, AUTH_MD5, "md5-secret", 10);
+	add_key(c, 3, AUTH_SHA1, "sha1-secret", 11);
+	add_key(c, 4, AUTH_SHA256, "0123456789abcdef0123456789abcdef", 32);
+	add_key(c, 5, AUTH_SHA512, "sha512-secret", 13);
+	add_key(c, 6, AUTH_SHA256, "old-key-old-key", 15);
+	add_key(c, 6, AUTH_MD5, "new-key-new-key", 15);
+	add_key(c, 15, AUTH_SHA512, longkey, sizeof(longkey));
+	c->auth_use = 4;
+}
+
+static void
 check_diag(const struct conf_diag *d)
 {
 	int	 i, errors = 0, warnings = 0;

@@ -23,6 +23,14 @@ void	fuzz_fail(const char *, int, const char *) __attribute__((noreturn));
 /* Write (create or truncate) NAME in the process' private directory. */
 void	fuzz_write(const char *name, const void *, size_t);
 
+struct conf;
+/*
+ * Keys of every method for the packet target and its seeds: index 1 crc,
+ * 2 md5, 3 sha1, 4 sha256 (auth_use), 5 sha512, 6 twice (sha256 and md5,
+ * a rotation), 15 sha512 with a 255-byte secret.
+ */
+void	fuzz_keys(struct conf *);
+
 /* Fixed, valid companions for the file being fuzzed. */
 extern const char fuzz_good_hacf[];
 extern const char fuzz_good_haresources[];

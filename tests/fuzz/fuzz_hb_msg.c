@@ -27,36 +27,13 @@
 
 static struct conf	 keys;
 
-static void
-add_key(int index, enum auth_method m, const char *secret, size_t len)
-{
-	struct conf_key	*k = &keys.keys[keys.nkeys++];
-
-	k->index = index;
-	k->method = m;
-	memcpy(k->secret, secret, len);
-	k->secretlen = len;
-}
-
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char	 longkey[255];
-
-	memset(longkey, 'k', sizeof(longkey));
-	add_key(1, AUTH_CRC, "", 0);
-	add_key(2, AUTH_MD5, "md5-secret", 10);
-	add_key(3, AUTH_SHA1, "sha1-secret", 11);
-	add_key(4, AUTH_SHA256, "0123456789abcdef0123456789abcdef", 32);
-	add_key(5, AUTH_SHA512, "sha512-secret", 13);
-	/* rotation: two keys share index 6 */
-	add_key(6, AUTH_SHA256, "old-key-old-key", 15);
-	add_key(6, AUTH_MD5, "new-key-new-key", 15);
-	add_key(15, AUTH_SHA512, longkey, sizeof(longkey));
-	keys.auth_use = 4;
+	fuzz_keys(&keys);
 	return 0;
 }
 
