@@ -124,7 +124,7 @@ ctl_fill(struct ctl_conn *c)
 	for (;;) {
 		n = recv(c->fd, b, sizeof(b), MSG_DONTWAIT);
 		if (n == 0)
-			return -1;
+			return got ? 1 : -1;	/* take what came, then EOF */
 		if (n == -1)
 			return errno == EAGAIN || errno == EINTR ? got : -1;
 		buf_add(&c->in, b, (size_t)n);
@@ -168,7 +168,12 @@ ctl_call(struct ctl_conn *c, const char *json, int timeout_ms, int *type,
     struct jval **v, char *err, size_t len)
 {
 	if (ctl_send(c, json) == -1) {
-		snprintf(err, len, "send: %s", strerror(errno));
+		int	 e = errno;
+
+		/* hbd may have refused us on connect: read why */
+		if (ctl_recv(c, 1000, type, v, err, len) == 1)
+			return 1;
+		snprintf(err, len, "send: %s", strerror(e));
 		return -1;
 	}
 	return ctl_recv(c, timeout_ms, type, v, err, len);

@@ -58,6 +58,10 @@ SYSTEM_TESTS = \
 	tests/system/11-death.test \
 	tests/system/12-bad-packets.test \
 	tests/system/13-late-heartbeat.test \
-	tests/system/20-classic-failover.test
+	tests/system/20-classic-failover.test \
+	tests/system/21-nfs-failover.test \
+	tests/system/22-resource-failures.test \
+	tests/system/23-startup-adopt.test \
+	tests/system/30-control.test
 TESTS += $(SYSTEM_TESTS)
-EXTRA_DIST += $(SYSTEM_TESTS)
+EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc

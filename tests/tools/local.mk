@@ -19,3 +19,7 @@ check_PROGRAMS += tests/tools/hb-inject
 tests_tools_hb_inject_SOURCES = tests/tools/hb-inject.c
 tests_tools_hb_inject_LDADD = $(HBD_LIBS)
 EXTRA_DIST += tests/tools/lab-fence tests/lib/hbd.sh
+
+# misbehaving control-socket clients
+check_PROGRAMS += tests/tools/ctl-abuse
+tests_tools_ctl_abuse_SOURCES = tests/tools/ctl-abuse.c
