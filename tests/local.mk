@@ -62,6 +62,7 @@ SYSTEM_TESTS = \
 	tests/system/21-nfs-failover.test \
 	tests/system/22-resource-failures.test \
 	tests/system/23-startup-adopt.test \
+	tests/system/24-ping.test \
 	tests/system/30-control.test
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc
