@@ -1020,6 +1020,20 @@ evaluate(struct grp *g)
 		return;
 	}
 
+	/*
+	 * Isolated: the peer is silent and no ping node answers either. The
+	 * peer may well be alive and serving on the other side of a broken
+	 * network; a node that sees nothing must not hold shared groups.
+	 */
+	if (peer >= 0 && pst == NODE_DEAD && !peer_left() && !pings_ok()) {
+		if (g->state == GS_STARTED || g->state == GS_STARTING) {
+			log_warnx("group %s: isolated (the peer is silent and "
+			    "no ping node answers): releasing it",
+			    g->cg->name);
+			begin_stop(g);
+		}
+	}
+
 	/* the peer is gone and the group was (or should be) there: ours */
 	if (peer >= 0 && pst == NODE_DEAD && g->target != me) {
 		if (!pings_ok()) {
@@ -1134,6 +1148,13 @@ rsc_evaluate_all(void)
  * the loser's evaluate() then stops its copy.
  */
 static int
+stale_claim(const struct grp *g, const struct hb_group *pg)
+{
+	return pg->reason == MR_NODE_DEAD && pg->target == peer &&
+	    pg->proposer == peer && running(g->state) && !running(pg->state);
+}
+
+static int
 both_running(const struct grp *g)
 {
 	return (g->state == GS_STARTED || g->state == GS_STARTING) &&
@@ -1195,6 +1216,20 @@ rsc_peer_update(const struct hb_msg *m)
 			continue;	/* nonsense: ignore the placement */
 		if (both_running(g) && needs_heal(g)) {
 			heal(g);
+			changed = 1;
+		} else if (pair_cmp(pg->epoch, pg->proposer, g->epoch,
+		    g->proposer) > 0 && stale_claim(g, pg)) {
+			/*
+			 * The peer claimed the group because it thought we
+			 * were dead (a partition, or a placement it saved
+			 * before it was fenced), but we are alive and run it.
+			 * Moving it now would only cost an outage: keep it.
+			 */
+			log_warnx("group %s: %s claimed it believing this node "
+			    "dead, but it runs here: keeping it", g->cg->name,
+			    node_name(peer));
+			g->epoch = pg->epoch;
+			propose(g, me, MR_PEER_REQUEST);
 			changed = 1;
 		} else if (pair_cmp(pg->epoch, pg->proposer, g->epoch,
 		    g->proposer) > 0) {

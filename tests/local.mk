@@ -63,6 +63,10 @@ SYSTEM_TESTS = \
 	tests/system/22-resource-failures.test \
 	tests/system/23-startup-adopt.test \
 	tests/system/24-ping.test \
-	tests/system/30-control.test
+	tests/system/30-control.test \
+	tests/system/40-partition-fence.test \
+	tests/system/41-partition-ping.test \
+	tests/system/42-partition-heal.test \
+	tests/system/43-fence-failure.test
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc
