@@ -86,7 +86,7 @@ compute_config_hash(const struct conf *c)
 /* ---- sending ---- */
 
 static void
-send_heartbeat(int status)
+send_packet(int status, int flags, int pill)
 {
 	struct hb_msg	 m;
 	uint8_t		 pkt[HB_MAX_PACKET], digest[AUTH_MAX_DIGEST];
@@ -105,6 +105,7 @@ send_heartbeat(int status)
 	m.seq = ++seq;
 	hbd_strlcpy(m.node, conf->local, sizeof(m.node));
 	m.status = (uint8_t)status;
+	m.flags = (uint8_t)flags;
 	m.keepalive_ms = conf->keepalive_ms;
 	m.deadtime_ms = conf->deadtime_ms;
 	m.config_hash = config_hash;
@@ -122,8 +123,16 @@ send_heartbeat(int status)
 	    (size_t)dlen)) < 0)
 		return;
 	media_send_all(pkt, (size_t)len);
+	if (pill)
+		media_send_pill(pkt, (size_t)len);
 	cnt.packets_out++;
 	last_send = mono_ms();
+}
+
+static void
+send_heartbeat(int status)
+{
+	send_packet(status, 0, 0);
 }
 
 static void
@@ -258,6 +267,8 @@ on_deadline(struct ev_timer *t, void *arg)
 	arm_deadline();
 }
 
+static void	poisoned(const char *, const char *);
+
 /* ---- receiving ---- */
 
 static void
@@ -357,6 +368,15 @@ on_packet(int medium, const uint8_t *pkt, size_t len, const char *from,
 		return;
 	}
 	handle_events(ev, n);
+	/*
+	 * A pill read from the disk mailbox may be older than heartbeats
+	 * already read from the peer's slot: it passed the replay window
+	 * (never seen before), so it counts even when its content is not.
+	 */
+	if (m.flags & HBF_POISON) {
+		poisoned(m.node, from);
+		return;
+	}
 	if (news) {
 		if (m.config_hash != config_hash && !warned_config_hash) {
 			warned_config_hash = 1;
@@ -369,6 +389,44 @@ on_packet(int medium, const uint8_t *pkt, size_t len, const char *from,
 			rsc_peer_update(&m);
 	}
 	arm_deadline();
+}
+
+/* ---- poison pills ---- */
+
+/*
+ * The peer told us to fence ourselves (SBD's poison pill), over the disk
+ * mailbox or any medium, signed like every heartbeat: release everything
+ * and stop, as a clean shutdown does.
+ */
+static void
+poisoned(const char *sender, const char *from)
+{
+	struct jw	*w;
+
+	if (rsc_shutting_down())
+		return;
+	log_warnx("CRIT: poison pill from %s (via %s): releasing every group "
+	    "and stopping", sender, from);
+	w = ctl_event_begin("poison_pill");
+	jw_str(w, "node", sender);
+	jw_str(w, "source", from);
+	ctl_event_end();
+	cluster_shutdown();
+}
+
+static int
+send_pill(const char *node, char *err, size_t len)
+{
+	int	 i = node ? conf_node_index(conf, node) : -1;
+
+	if (i < 0 || i == conf->local_index) {
+		snprintf(err, len, "poison: %s is not the peer", node ? node :
+		    "(no node)");
+		return -1;
+	}
+	log_warnx("sending a poison pill to %s", conf->nodes[i]);
+	send_packet(rsc_local_status(), HBF_POISON, 1);
+	return 0;
 }
 
 /* ---- fencing and ping results ---- */
@@ -666,6 +724,12 @@ cluster_command(const char *cmd, const struct jval *req, struct jw *reply,
 	if (strcmp(cmd, "standby") == 0 || strcmp(cmd, "takeover") == 0 ||
 	    strcmp(cmd, "move") == 0)
 		return rsc_admin(cmd, req, reply, err, len);
+	if (strcmp(cmd, "poison") == 0) {
+		if (send_pill(json_get_str(req, "node"), err, len) == -1)
+			return -1;
+		jw_str(reply, "result", "poison pill sent");
+		return 0;
+	}
 	if (strcmp(cmd, "reload") == 0) {
 		if (reload_hook == NULL || reload_hook(err, len) == -1)
 			return -1;

@@ -265,6 +265,8 @@ medium_type_name(enum medium_type t)
 		return "ucast";
 	case MEDIUM_SERIAL:
 		return "serial";
+	case MEDIUM_DISK:
+		return "disk";
 	}
 	return "?";
 }
@@ -375,7 +377,7 @@ name_links(struct conf *c)
 	for (i = 0; i < c->nmedia; i++) {
 		struct conf_medium	*m = &c->media[i];
 
-		if (m->type == MEDIUM_SERIAL)
+		if (m->type == MEDIUM_SERIAL || m->type == MEDIUM_DISK)
 			hbd_strlcpy(m->name, m->device, sizeof(m->name));
 		else
 			hbd_strlcpy(m->name, m->ifname, sizeof(m->name));
@@ -577,8 +579,13 @@ check_media(struct cparse *cp, const char *hacf)
 				cp_at(cp, hacf, a->line, 0, "serial %s is "
 				    "already configured on line %d",
 				    a->device, b->line);
+			if (a->type == MEDIUM_DISK && b->type == MEDIUM_DISK)
+				cp_at(cp, hacf, a->line, 0, "only one disk "
+				    "medium may be configured (see line %d)",
+				    b->line);
 			if (a->type == MEDIUM_SERIAL ||
 			    b->type == MEDIUM_SERIAL ||
+			    a->type == MEDIUM_DISK || b->type == MEDIUM_DISK ||
 			    strcmp(a->ifname, b->ifname) != 0 ||
 			    a->port != b->port)
 				continue;
@@ -908,6 +915,9 @@ conf_dump(const struct conf *c, FILE *fp)
 		case MEDIUM_SERIAL:
 			fprintf(fp, "medium serial %s baud %u\n", m->device,
 			    m->baud);
+			break;
+		case MEDIUM_DISK:
+			fprintf(fp, "medium disk %s\n", m->device);
 			break;
 		}
 	}

@@ -32,7 +32,8 @@ enum medium_type {
 	MEDIUM_BCAST,
 	MEDIUM_MCAST,
 	MEDIUM_UCAST,
-	MEDIUM_SERIAL
+	MEDIUM_SERIAL,
+	MEDIUM_DISK	/* SBD-style slots on a shared block device */
 };
 
 struct conf_medium {
@@ -43,7 +44,7 @@ struct conf_medium {
 	uint16_t	 port;
 	uint8_t		 ttl;		/* mcast */
 	uint8_t		 loop;		/* mcast */
-	char		 device[128];	/* serial */
+	char		 device[128];	/* serial, disk */
 	uint32_t	 baud;
 	int		 line;
 };

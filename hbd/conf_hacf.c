@@ -215,7 +215,7 @@ new_medium(struct cparse *cp, enum medium_type t)
 	m->baud = cp->baud;
 	if (t == MEDIUM_SERIAL)
 		cp->media_since_baud = 1;
-	else if (t != MEDIUM_MCAST)	/* mcast names its own port */
+	else if (t != MEDIUM_MCAST && t != MEDIUM_DISK)
 		cp->media_since_udpport = 1;
 	return m;
 }
@@ -328,6 +328,22 @@ d_serial(struct cparse *cp, int argc, char **argv)
 		return -1;
 	}
 	if ((m = new_medium(cp, MEDIUM_SERIAL)) == NULL)
+		return -1;
+	hbd_strlcpy(m->device, argv[1], sizeof(m->device));
+	return 0;
+}
+
+/* hbd's disk medium: a small shared block device, one slot per node */
+static int
+d_disk(struct cparse *cp, int argc, char **argv)
+{
+	struct conf_medium	*m;
+
+	if (argv[1][0] != '/' || strlen(argv[1]) >= sizeof(m->device)) {
+		cp_err(cp, LINE, "disk: \"%s\" is not a device path", argv[1]);
+		return -1;
+	}
+	if ((m = new_medium(cp, MEDIUM_DISK)) == NULL)
 		return -1;
 	hbd_strlcpy(m->device, argv[1], sizeof(m->device));
 	return 0;
@@ -881,6 +897,7 @@ static const struct directive directives[] = {
 	{ "coredumps", D_ONCE, 1, 1, d_coredumps, NULL },
 	{ "crm", D_ONCE, 1, 1, d_crm, NULL },
 	{ "deadping", D_ONCE, 1, 1, d_deadping, NULL },
+	{ "disk", D_ONCE, 1, 1, d_disk, NULL },
 	{ "deadtime", D_ONCE, 1, 1, d_deadtime, NULL },
 	{ "debug", D_ONCE, 1, 1, d_debug, NULL },
 	{ "debugfile", D_ONCE, 1, 1, d_debugfile, NULL },
@@ -1026,7 +1043,8 @@ hacf_directive(struct cparse *cp, int argc, char **argv)
 		}
 	}
 	if (rc == -1 && (d->fn == d_bcast || d->fn == d_ucast ||
-	    d->fn == d_mcast || d->fn == d_serial || d->fn == d_udp))
+	    d->fn == d_mcast || d->fn == d_serial || d->fn == d_udp ||
+	    d->fn == d_disk))
 		cp->media_errors++;
 	return rc;
 }

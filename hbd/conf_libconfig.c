@@ -195,9 +195,9 @@ do_medium(struct cparse *cp, const config_setting_t *g)
 	cp->line = line_of(g);
 	if (get_str(cp, g, "type", 1, type, sizeof(type)) == NULL)
 		return;
-	if (strcmp(type, "serial") == 0 &&
+	if ((strcmp(type, "serial") == 0 || strcmp(type, "disk") == 0) &&
 	    config_setting_get_member(g, "port")) {
-		cp_err(cp, cp->line, "media: a serial medium has no port");
+		cp_err(cp, cp->line, "media: a %s medium has no port", type);
 		return;
 	}
 	if (get_str(cp, g, "port", 0, port, sizeof(port))) {
@@ -214,7 +214,7 @@ do_medium(struct cparse *cp, const config_setting_t *g)
 			return;
 	}
 	w_init(&w, type);
-	if (strcmp(type, "serial") == 0) {
+	if (strcmp(type, "serial") == 0 || strcmp(type, "disk") == 0) {
 		if (get_str(cp, g, "device", 1, dev, sizeof(dev)) == NULL)
 			goto out;
 		w_add(&w, dev);
@@ -246,7 +246,7 @@ do_medium(struct cparse *cp, const config_setting_t *g)
 		}
 	} else {
 		cp_err(cp, cp->line, "media: type \"%s\" is not bcast, mcast, "
-		    "ucast or serial", type);
+		    "ucast, serial or disk", type);
 		goto out;
 	}
 	if (hacf_directive(cp, w.n, w.v) == 0)

@@ -64,6 +64,7 @@ enum move_reason {
 #define GF_FENCED	0x02	/* (reserved) */
 
 #define HBF_STANDBY	0x01	/* the sender is in standby */
+#define HBF_POISON	0x02	/* the receiver must release and stop */
 
 struct hb_group {
 	uint32_t	 id;

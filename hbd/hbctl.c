@@ -442,6 +442,36 @@ cmd_move(int argc, char **argv)
 	return rc;
 }
 
+/* SBD's poison pill: tell the peer to release everything and stop */
+static int
+cmd_poison(int argc, char **argv)
+{
+	struct buf	 b;
+	struct jw	 w;
+	struct jval	*v;
+	char		 err[512];
+	int		 ok;
+
+	if (argc != 2)
+		die(EXIT_USAGE, "usage: hbctl poison NODE");
+	connect_or_die();
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w, NULL);
+	jw_str(&w, "cmd", "poison");
+	jw_str(&w, "node", argv[1]);
+	jw_obj_end(&w);
+	v = call(b.data, &ok, err, sizeof(err));
+	buf_free(&b);
+	json_free(v);
+	if (!ok) {
+		fprintf(stderr, "hbctl: %s\n", err);
+		return EXIT_FAIL;
+	}
+	printf("poison pill sent to %s\n", argv[1]);
+	return EXIT_OK;
+}
+
 static int
 cmd_reload(int argc, char **argv)
 {
@@ -725,6 +755,7 @@ static const struct {
 	{ "move", cmd_move, "GROUP NODE: move one group" },
 	{ "events", cmd_events, "stream events until interrupted" },
 	{ "reload", cmd_reload, "re-read the configuration" },
+	{ "poison", cmd_poison, "NODE: tell the peer to release all and stop" },
 };
 
 /* Options may also follow the command: hbctl standby --wait 10 */

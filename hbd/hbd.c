@@ -446,7 +446,7 @@ main(int argc, char **argv)
 
 	supervise_stop();
 	ctl_close();
-	media_close_all();
+	media_shutdown();
 	unlink(pidfile);
 	log_info("hbd stopped");
 	log_close();

@@ -21,14 +21,20 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <poll.h>
+#include <signal.h>
+
 #include "log.h"
 #include "media.h"
+#include "media_disk.h"
 
 #define RETRY_MS	3000
 #define SERIAL_OUTMAX	(8 * HB_MAX_PACKET)
 
 static struct medium	media[HBD_MAX_MEDIA];
 static int		nmedia;
+static int		local_slot, peer_slot;
+static uint32_t		keepalive_ms;
 
 static void	medium_try_open(struct medium *);
 
@@ -51,6 +57,10 @@ medium_close(struct medium *m)
 	if (m->fd != -1)
 		close(m->fd);
 	m->fd = -1;
+	if (m->servant > 0) {
+		kill(m->servant, SIGKILL);	/* reaped by the event loop */
+		m->servant = 0;
+	}
 	m->ok = 0;
 	buf_reset(&m->out);
 	memset(&m->dec, 0, sizeof(m->dec));
@@ -190,9 +200,62 @@ udp_open(struct medium *m)
 		break;
 	}
 	case MEDIUM_SERIAL:
+	case MEDIUM_DISK:
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- disk ---- */
+
+static int
+disk_open(struct medium *m)
+{
+	if (peer_slot < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	m->servant = disk_servant_start(m->cm.device, local_slot, peer_slot,
+	    keepalive_ms, &m->fd);
+	return m->servant > 0 ? 0 : -1;
+}
+
+static void
+disk_read(struct medium *m)
+{
+	uint8_t	 b[1 + 4096];
+	ssize_t	 n;
+	int	 i;
+
+	for (i = 0; i < 16; i++) {
+		n = recv(m->fd, b, sizeof(b), MSG_DONTWAIT);
+		if (n == 0) {
+			medium_fail(m, "the disk servant exited");
+			return;
+		}
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				medium_fail(m, strerror(errno));
+			return;
+		}
+		switch (b[0]) {
+		case 'H':
+		case 'M':
+			m->rx++;
+			m->cb(m->index, b + 1, (size_t)n - 1, b[0] == 'H' ?
+			    m->cm.device : "disk mailbox", m->arg);
+			break;
+		case 'E':
+			m->ok = 0;
+			log_warnx("disk %s: %.*s", m->cm.name, (int)n - 1,
+			    (char *)b + 1);
+			break;
+		case 'O':
+			m->ok = 1;
+			log_info("disk %s: I/O works", m->cm.name);
+			break;
+		}
+	}
 }
 
 /* ---- serial ---- */
@@ -307,6 +370,9 @@ on_io(struct ev_io *io, int events, void *arg)
 			serial_flush(m);
 		if ((events & EV_READ) && m->fd != -1)
 			serial_read(m);
+	} else if (m->cm.type == MEDIUM_DISK) {
+		if (events & EV_READ)
+			disk_read(m);
 	} else if (events & EV_READ)
 		udp_read(m);
 }
@@ -318,7 +384,12 @@ medium_try_open(struct medium *m)
 
 	if (m->fd != -1)
 		return;
-	r = m->cm.type == MEDIUM_SERIAL ? serial_open(m) : udp_open(m);
+	if (m->cm.type == MEDIUM_SERIAL)
+		r = serial_open(m);
+	else if (m->cm.type == MEDIUM_DISK)
+		r = disk_open(m);
+	else
+		r = udp_open(m);
 	if (r == -1) {
 		char	 why[160];
 
@@ -343,6 +414,9 @@ media_open_all(const struct conf *c, media_rx_cb cb, void *arg)
 	int	 i;
 
 	media_close_all();
+	local_slot = c->local_index;
+	peer_slot = conf_peer_index(c);
+	keepalive_ms = c->keepalive_ms;
 	for (i = 0; i < c->nmedia; i++) {
 		struct medium	*m = &media[i];
 
@@ -358,6 +432,32 @@ media_open_all(const struct conf *c, media_rx_cb cb, void *arg)
 	}
 	nmedia = c->nmedia;
 	return 0;
+}
+
+/*
+ * hbd is leaving (its event loop has ended): let the disk servant write
+ * the goodbye it was just handed (it exits at end of input), bounded to
+ * one second, then close everything.
+ */
+void
+media_shutdown(void)
+{
+	int	 i;
+
+	for (i = 0; i < nmedia; i++)
+		if (media[i].cm.type == MEDIUM_DISK && media[i].fd != -1) {
+			struct pollfd	 p = { media[i].fd, POLLIN, 0 };
+			char		 b[64];
+			int64_t		 end = mono_ms() + 1000;
+
+			shutdown(media[i].fd, SHUT_WR);
+			while (mono_ms() < end && poll(&p, 1, 100) >= 0)
+				if ((p.revents & (POLLIN | POLLHUP)) &&
+				    recv(media[i].fd, b, sizeof(b),
+				    MSG_DONTWAIT) == 0)
+					break;
+		}
+	media_close_all();
 }
 
 void
@@ -382,6 +482,18 @@ medium_send(struct medium *m, const uint8_t *p, size_t n)
 
 	if (m->fd == -1)
 		return -1;
+	if (m->cm.type == MEDIUM_DISK) {
+		uint8_t	 b[1 + HB_MAX_PACKET];
+
+		b[0] = 'W';
+		memcpy(b + 1, p, n);
+		if (send(m->fd, b, n + 1, MSG_DONTWAIT | MSG_NOSIGNAL) == -1) {
+			m->tx_errors++;
+			return -1;
+		}
+		m->tx++;
+		return 0;
+	}
 	if (m->cm.type == MEDIUM_SERIAL) {
 		if ((fl = slip_encode(p, n, frame, sizeof(frame))) == 0)
 			return -1;
@@ -407,6 +519,22 @@ medium_send(struct medium *m, const uint8_t *p, size_t n)
 	m->ok = 1;
 	m->tx++;
 	return 0;
+}
+
+int
+media_send_pill(const uint8_t *p, size_t n)
+{
+	uint8_t	 b[1 + HB_MAX_PACKET];
+	int	 i, sent = 0;
+
+	b[0] = 'P';
+	memcpy(b + 1, p, n);
+	for (i = 0; i < nmedia; i++)
+		if (media[i].cm.type == MEDIUM_DISK && media[i].fd != -1 &&
+		    send(media[i].fd, b, n + 1, MSG_DONTWAIT |
+		    MSG_NOSIGNAL) != -1)
+			sent++;
+	return sent;
 }
 
 int

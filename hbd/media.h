@@ -30,6 +30,7 @@ struct medium {
 	struct sockaddr_in dst;
 	struct slip_dec	 dec;
 	struct buf	 out;		/* serial: bytes not yet written */
+	pid_t		 servant;	/* disk: the process doing the I/O */
 	uint64_t	 tx, tx_errors, rx, rx_oversize;
 	struct log_rl	 rl;
 	media_rx_cb	 cb;
@@ -38,9 +39,12 @@ struct medium {
 
 int	media_open_all(const struct conf *, media_rx_cb, void *);
 void	media_close_all(void);
+void	media_shutdown(void);
 int	media_count(void);
 struct medium *media_get(int);
 /* Send one packet on every medium; returns how many took it. */
 int	media_send_all(const uint8_t *, size_t);
+/* Write a poison pill into the peer's mailbox on the disk medium. */
+int	media_send_pill(const uint8_t *, size_t);
 
 #endif

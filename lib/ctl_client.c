@@ -37,10 +37,14 @@ ctl_connect(struct ctl_conn *c, const char *path, int nonblock)
 		return -1;
 	}
 	hbd_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/*
+	 * Non-blocking connect: a unix socket connects at once or fails, and
+	 * with hbd stopped but its backlog full a blocking connect would
+	 * hang. Blocking callers get a blocking socket afterwards.
+	 */
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (c->fd == -1)
 		return -1;
-	/* a unix socket connects at once or fails: no need to wait */
 	if (connect(c->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		int	 e = errno;
 
@@ -49,8 +53,11 @@ ctl_connect(struct ctl_conn *c, const char *path, int nonblock)
 		errno = e;
 		return -1;
 	}
-	if (nonblock)
-		set_nonblock(c->fd);
+	if (!nonblock) {
+		int	 fl = fcntl(c->fd, F_GETFL);
+
+		fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK);
+	}
 	buf_reset(&c->in);
 	buf_reset(&c->out);
 	return 0;

@@ -176,3 +176,15 @@ hbd_wait_event() {	# N JQ-FILTER TIMEOUT
 hbd_served_by() {	# NODE
 	[ "$(lab_curl hostname.html 2>/dev/null)" = "$1" ]
 }
+
+# A small second shared disk for the disk heartbeat medium (SBD-style
+# slots), one loop device per node, reachable in each node as /srv/hbdisk.
+# Teardown detaches it (its image lives in $LAB_DIR).
+hbd_hbdisk_create() {
+	local n dev
+	truncate -s 1M "$LAB_DIR/hbdisk.img" || return 1
+	for n in 1 2; do
+		dev=$(losetup -f --show "$LAB_DIR/hbdisk.img") || return 1
+		lab_exec "$n" ln -sf "$dev" /srv/hbdisk || return 1
+	done
+}
