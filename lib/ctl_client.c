@@ -132,8 +132,9 @@ ctl_fill(struct ctl_conn *c)
 		n = recv(c->fd, b, sizeof(b), MSG_DONTWAIT);
 		if (n == 0)
 			return got ? 1 : -1;	/* take what came, then EOF */
-		if (n == -1)
-			return errno == EAGAIN || errno == EINTR ? got : -1;
+		if (n == -1)	/* data already read is taken first */
+			return errno == EAGAIN || errno == EINTR || got ? got :
+			    -1;
 		buf_add(&c->in, b, (size_t)n);
 		got = 1;
 	}
