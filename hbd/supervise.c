@@ -2,9 +2,10 @@
  * supervise: respawn and watchdog.
  *
  * Backoff: a program that ran less than RESPAWN_QUICK_MS before dying is
- * restarted after 1, 2, 4, 8 ... seconds; after RESPAWN_BURST quick deaths
- * in a row hbd gives up on it and raises an event. A program that ran
- * longer resets the count. Exit code 100 means "do not respawn".
+ * restarted at once the first two times, then after 0.5, 1, 2, 4 ... s
+ * (at most RESPAWN_MAX_DELAY_MS); after RESPAWN_BURST quick deaths in a
+ * row hbd gives up on it and raises an event. A program that ran longer
+ * resets the count. Exit code 100 means "do not respawn".
  */
 #include "config.h"
 
@@ -163,7 +164,9 @@ on_exit_status(pid_t pid, int status, void *arg)
 		emit("respawn_gave_up", k, how);
 		return;
 	}
-	delay = k->quick_deaths ? 1000LL << (k->quick_deaths - 1) : 0;
+	delay = k->quick_deaths <= 2 ? 0 : 500LL << (k->quick_deaths - 3);
+	if (delay > RESPAWN_MAX_DELAY_MS)
+		delay = RESPAWN_MAX_DELAY_MS;
 	k->restarts++;
 	log_warnx("respawn: %s died after %lld ms (%s); restarting in %lld ms",
 	    k->argv[0], (long long)ran, how, (long long)delay);

@@ -13,8 +13,9 @@
 #include "json.h"
 
 #define RESPAWN_NO_RESTART	100
-#define RESPAWN_BURST		5	/* quick deaths before giving up */
-#define RESPAWN_QUICK_MS	30000	/* a run shorter than this is quick */
+#define RESPAWN_BURST		6	/* quick deaths in a row: give up */
+#define RESPAWN_QUICK_MS	10000	/* a run shorter than this is quick */
+#define RESPAWN_MAX_DELAY_MS	30000
 #define RESPAWN_STOP_GRACE_MS	5000
 
 void	supervise_start(const struct conf *);

@@ -69,6 +69,7 @@ SYSTEM_TESTS = \
 	tests/system/42-partition-heal.test \
 	tests/system/43-fence-failure.test \
 	tests/system/44-disk-heartbeat.test \
-	tests/system/50-snmp-traps.test
+	tests/system/50-snmp-traps.test \
+	tests/system/60-supervision.test
 TESTS += $(SYSTEM_TESTS)
-EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc
+EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper
