@@ -182,7 +182,7 @@ print_status(const struct jval *st)
 			    s_or(g, "name", "?"), s_or(g, "preferred", "-"),
 			    s_or(g, "owner", "-"), s_or(g, "state", "?"),
 			    since);
-			printf("%*s  ", (int)wg, "");
+			printf("%*s  here: ", (int)wg, "");
 			for (r = json_get(g, "resources") ?
 			    json_get(g, "resources")->child : NULL; r;
 			    r = r->next) {

@@ -73,3 +73,9 @@ SYSTEM_TESTS = \
 	tests/system/60-supervision.test
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper
+
+# --- the README's demo, non-interactively ---
+TESTS += tests/demo/demo.test
+EXTRA_DIST += tests/demo/demo.test scripts/demo.sh demo/www/index.html \
+	demo/www/hostname.html.in scripts/install-deps.sh scripts/build.sh \
+	scripts/test.sh
