@@ -53,6 +53,16 @@ static int		 warned_config_hash;
 static struct log_rl	 rl_bad[6];
 static int64_t		 last_auth_event;
 
+/*
+ * When each recent packet left, by sequence number: a peer's packet says
+ * which of ours it had heard, which tells how old its view of us is.
+ */
+#define SENT_RING	1024
+static struct {
+	uint64_t	 seq;
+	int64_t		 at;
+} sent[SENT_RING];
+
 enum { RL_MALFORMED, RL_CLUSTER, RL_UNKNOWN, RL_AUTH, RL_REPLAY, RL_HASH };
 
 const struct conf *
@@ -109,6 +119,10 @@ send_packet(int status, int flags, int pill)
 	m.keepalive_ms = conf->keepalive_ms;
 	m.deadtime_ms = conf->deadtime_ms;
 	m.config_hash = config_hash;
+	if (conf_peer_index(conf) >= 0 && mem.nodes[conf_peer_index(conf)].heard) {
+		m.ack_generation = mem.nodes[conf_peer_index(conf)].generation;
+		m.ack_seq = mem.nodes[conf_peer_index(conf)].content_seq;
+	}
 	rsc_fill_msg(&m);
 	if (hb_msg_encode(&m, (uint8_t)conf->auth_use, pkt, sizeof(pkt),
 	    &slen) == -1) {
@@ -122,6 +136,8 @@ send_packet(int status, int flags, int pill)
 	if ((len = hb_msg_finish(pkt, sizeof(pkt), slen, digest,
 	    (size_t)dlen)) < 0)
 		return;
+	sent[m.seq % SENT_RING].seq = m.seq;
+	sent[m.seq % SENT_RING].at = mono_ms();
 	media_send_all(pkt, (size_t)len);
 	if (pill)
 		media_send_pill(pkt, (size_t)len);
@@ -254,6 +270,8 @@ handle_events(struct member_ev *ev, int n)
 		publish(&ev[i]);
 	for (i = 0; i < n; i++)
 		rsc_member_event(&ev[i]);
+	if (n > 0)
+		rsc_evaluate_all();
 }
 
 static void
@@ -268,6 +286,25 @@ on_deadline(struct ev_timer *t, void *arg)
 }
 
 static void	poisoned(const char *, const char *);
+
+/*
+ * A packet is fresh when it acknowledges one of ours sent within the last
+ * deadtime. Packets held up in a queue (a serial line stopped and
+ * restarted, a congested switch) arrive authentic but describe the past:
+ * acting on their group states could start a group the peer has since
+ * taken. They still prove the peer alive; a fresh one follows within a
+ * round trip.
+ */
+static int
+fresh(const struct hb_msg *m)
+{
+	const int64_t	 at = sent[m->ack_seq % SENT_RING].at;
+
+	if (m->ack_generation != generation || m->ack_seq == 0 ||
+	    sent[m->ack_seq % SENT_RING].seq != m->ack_seq)
+		return 0;
+	return mono_ms() - at <= (int64_t)conf->deadtime_ms;
+}
 
 /* ---- receiving ---- */
 
@@ -385,8 +422,13 @@ on_packet(int medium, const uint8_t *pkt, size_t len, const char *from,
 			    "there; make the files identical", m.node);
 		} else if (m.config_hash == config_hash)
 			warned_config_hash = 0;
-		if (m.status != HB_ST_LEFT)
+		if (m.status != HB_ST_LEFT && fresh(&m))
 			rsc_peer_update(&m);
+		else if (m.status != HB_ST_LEFT)
+			log_debug("packet %llu from %s via %s acknowledges "
+			    "%u/%llu: stale, its group states are not used",
+			    (unsigned long long)m.seq, m.node, from,
+			    m.ack_generation, (unsigned long long)m.ack_seq);
 	}
 	arm_deadline();
 }

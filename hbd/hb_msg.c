@@ -80,6 +80,8 @@ hb_msg_encode(const struct hb_msg *m, uint8_t key_index, uint8_t *buf,
 	w32(&w, m->keepalive_ms);
 	w32(&w, m->deadtime_ms);
 	w32(&w, m->config_hash);
+	w32(&w, m->ack_generation);
+	w64(&w, m->ack_seq);
 	w8(&w, m->ping_up);
 	w8(&w, m->ping_total);
 	w8(&w, m->ngroups);
@@ -219,6 +221,8 @@ hb_msg_decode(const uint8_t *buf, size_t len, struct hb_msg *m,
 	m->keepalive_ms = r32(&r);
 	m->deadtime_ms = r32(&r);
 	m->config_hash = r32(&r);
+	m->ack_generation = r32(&r);
+	m->ack_seq = r64(&r);
 	m->ping_up = r8(&r);
 	m->ping_total = r8(&r);
 	m->ngroups = r8(&r);

@@ -7,7 +7,8 @@
  * Layout (big-endian):
  *   "hb" version:u8 type:u8 cluster:u32 generation:u32 seq:u64
  *   namelen:u8 name status:u8 flags:u8 keepalive_ms:u32 deadtime_ms:u32
- *   config_hash:u32 ping_up:u8 ping_total:u8 ngroups:u8
+ *   config_hash:u32 ack_generation:u32 ack_seq:u64
+ *   ping_up:u8 ping_total:u8 ngroups:u8
  *   ngroups x { id:u32 epoch:u32 proposer:u8 target:u8 reason:u8 state:u8
  *               flags:u8 held_epoch:u32 held_proposer:u8 }
  *   extlen:u16 ext[extlen]            (ignored: room to grow)
@@ -90,6 +91,9 @@ struct hb_msg {
 	uint32_t	 keepalive_ms;
 	uint32_t	 deadtime_ms;
 	uint32_t	 config_hash;
+	/* the newest packet the sender has from the receiver: 0 = none */
+	uint32_t	 ack_generation;
+	uint64_t	 ack_seq;
 	uint8_t		 ping_up;
 	uint8_t		 ping_total;
 	uint8_t		 ngroups;

@@ -223,54 +223,13 @@ cmd_status(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* Re-serialise a parsed value (hbctl --json prints what hbd sent). */
-static void
-emit_json(struct buf *b, const struct jval *v)
-{
-	const struct jval	*c;
-	int			 first = 1;
-
-	switch (v->type) {
-	case J_NULL:
-		buf_adds(b, "null");
-		break;
-	case J_BOOL:
-		buf_adds(b, v->inum ? "true" : "false");
-		break;
-	case J_NUM:
-		if ((double)v->inum == v->num)
-			buf_printf(b, "%lld", (long long)v->inum);
-		else
-			buf_printf(b, "%.17g", v->num);
-		break;
-	case J_STR:
-		json_escape(b, v->str);
-		break;
-	case J_ARR:
-	case J_OBJ:
-		buf_addc(b, v->type == J_ARR ? '[' : '{');
-		for (c = v->child; c; c = c->next) {
-			if (!first)
-				buf_addc(b, ',');
-			first = 0;
-			if (v->type == J_OBJ) {
-				json_escape(b, c->key);
-				buf_addc(b, ':');
-			}
-			emit_json(b, c);
-		}
-		buf_addc(b, v->type == J_ARR ? ']' : '}');
-		break;
-	}
-}
-
 void
 hbctl_print_json(const struct jval *v)
 {
 	struct buf	 b;
 
 	buf_init(&b);
-	emit_json(&b, v);
+	json_write(&b, v);
 	printf("%s\n", buf_cstr(&b));
 	buf_free(&b);
 }
@@ -742,6 +701,307 @@ hb_move_main(const char *me, int standby, int argc, char **argv)
 	return do_move(json, 1) == EXIT_OK ? 0 : 1;
 }
 
+/* ---- check: a Nagios/Icinga plugin over the control socket ---- */
+
+/*
+ * hbctl check [--warn-age MS] [--crit-age MS] [--group NAME]
+ *             [--state-file FILE]
+ * Nagios plugin conventions: one line "HBD STATE - text | perfdata",
+ * exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. hbd not running or not
+ * answering is CRITICAL (this node protects nothing); what keeps the plugin
+ * from asking (bad arguments, permission denied, a reply it cannot read)
+ * is UNKNOWN. Late heartbeats raise WARNING only with --state-file, which
+ * remembers the counter between runs: a counter since hbd started would
+ * otherwise stay WARNING for good after one late beat.
+ */
+struct check {
+	int		 state;
+	struct buf	 crit, warn, ok, perf;
+};
+
+static const char *const check_names[] = {
+	"OK", "WARNING", "CRITICAL", "UNKNOWN"
+};
+
+static void
+check_add(struct check *ck, int state, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+check_add(struct check *ck, int state, const char *fmt, ...)
+{
+	struct buf	*b = state == 2 ? &ck->crit : state == 1 ? &ck->warn :
+			    &ck->ok;
+	char		 text[512];
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	buf_printf(b, "%s%s", b->len ? ", " : "", text);
+	if (state > ck->state)
+		ck->state = state;
+}
+
+static void __attribute__((noreturn))
+check_exit(struct check *ck, int state, const char *text)
+{
+	struct buf	 out;
+
+	if (state > ck->state)
+		ck->state = state;
+	buf_init(&out);
+	buf_printf(&out, "HBD %s - ", check_names[ck->state]);
+	if (text)
+		buf_adds(&out, text);
+	else if (ck->crit.len || ck->warn.len)
+		buf_printf(&out, "%s%s%s", ck->crit.len ?
+		    buf_cstr(&ck->crit) : "", ck->crit.len && ck->warn.len ?
+		    "; " : "", ck->warn.len ? buf_cstr(&ck->warn) : "");
+	else
+		buf_adds(&out, buf_cstr(&ck->ok));
+	/* perfdata never carries the separator: node names are tokens */
+	printf("%s%s%s\n", buf_cstr(&out), ck->perf.len ? " | " : "",
+	    ck->perf.len ? buf_cstr(&ck->perf) : "");
+	exit(ck->state);
+}
+
+/* Late heartbeats since the previous run (same hbd generation); -1 first */
+static int64_t
+check_late_delta(struct check *ck, const char *file, int64_t gen,
+    int64_t late)
+{
+	char		 tmp[4096];
+	long long	 g = -1, l = -1;
+	FILE		*fp;
+
+	if ((fp = fopen(file, "r")) != NULL) {
+		if (fscanf(fp, "%lld %lld", &g, &l) != 2)
+			g = l = -1;
+		fclose(fp);
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
+	if ((fp = fopen(tmp, "w")) == NULL ||
+	    fprintf(fp, "%lld %lld\n", (long long)gen, (long long)late) < 0 ||
+	    fclose(fp) != 0 || rename(tmp, file) == -1) {
+		snprintf(tmp, sizeof(tmp), "cannot write state file %s: %s",
+		    file, strerror(errno));
+		check_exit(ck, 3, tmp);
+	}
+	if (g == -1)
+		return -1;
+	return g == gen ? late - l : late;	/* hbd restarted: all new */
+}
+
+static void
+check_nodes(struct check *ck, const struct jval *st, int64_t warn_age,
+    int64_t crit_age)
+{
+	const struct jval	*n, *l, *nodes = json_get(st, "nodes");
+	int			 npeers = 0;
+
+	for (n = nodes ? nodes->child : NULL; n; n = n->next) {
+		const char	*name = s_or(n, "name", "?");
+		const char	*status = s_or(n, "status", "?");
+		const struct jval *age = json_get(n, "last_heartbeat_ms");
+		int		 local = json_get_bool(n, "local", 0);
+
+		if (strcmp(s_or(n, "type", ""), "ping") == 0) {
+			if (strcmp(status, "dead") == 0)
+				check_add(ck, 1, "ping node %s unreachable",
+				    name);
+			continue;
+		}
+		for (l = json_get(n, "links") ? json_get(n, "links")->child :
+		    NULL; l; l = l->next)
+			if (strcmp(s_or(l, "status", ""), "dead") == 0 &&
+			    strcmp(status, "dead") != 0 &&
+			    strcmp(status, "init") != 0)
+				check_add(ck, 1, "%s link %s%s%s dead",
+				    local ? "local" : "heartbeat",
+				    s_or(l, "name", "?"), local ? "" : " to ",
+				    local ? "" : name);
+		if (local)
+			continue;
+		npeers++;
+		if (age && age->type == J_NUM)
+			buf_printf(&ck->perf, "%slast_heartbeat_age_%s=%lldms;"
+			    "%lld;%lld;0", ck->perf.len ? " " : "", name,
+			    (long long)age->inum, (long long)warn_age,
+			    (long long)crit_age);
+		else
+			buf_printf(&ck->perf, "%slast_heartbeat_age_%s=U",
+			    ck->perf.len ? " " : "", name);
+		if (strcmp(status, "dead") == 0)
+			check_add(ck, 2, "peer %s dead", name);
+		else if (strcmp(status, "active") != 0)
+			check_add(ck, 1, "peer %s %s", name,
+			    strcmp(status, "init") == 0 ? "not heard yet" :
+			    status);
+		else if (age && age->type == J_NUM && age->inum >= crit_age)
+			check_add(ck, 2, "peer %s silent for %lld ms", name,
+			    (long long)age->inum);
+		else if (age && age->type == J_NUM && age->inum >= warn_age)
+			check_add(ck, 1, "peer %s silent for %lld ms", name,
+			    (long long)age->inum);
+		else
+			check_add(ck, 0, "peer %s active", name);
+	}
+	if (npeers == 0)
+		check_add(ck, 0, "no peer configured");
+}
+
+static void
+check_groups(struct check *ck, const struct jval *st, const char *only)
+{
+	const struct jval	*g, *groups = json_get(st, "groups");
+	int			 n = 0, starting = strcmp(s_or(st, "status", ""),
+				    "init") == 0;
+
+	for (g = groups ? groups->child : NULL; g; g = g->next) {
+		const char	*name = s_or(g, "name", "?");
+		const char	*state = s_or(g, "state", "?");
+		const char	*owner = s_or(g, "owner", "");
+		const char	*pref = s_or(g, "preferred", "");
+
+		if (only && strcmp(only, name) != 0)
+			continue;
+		n++;
+		if (strcmp(state, "failed") == 0)
+			check_add(ck, 2, "group %s failed%s%s", name,
+			    owner[0] ? " on " : "", owner);
+		else if (strcmp(state, "started") != 0 && owner[0] == '\0' &&
+		    !starting)
+			check_add(ck, 2, "group %s %s, no owner", name, state);
+		else if (strcmp(state, "started") != 0)
+			check_add(ck, 1, "group %s %s%s%s", name, state,
+			    owner[0] ? " on " : "", owner);
+		else if (pref[0] && strcmp(owner, pref) != 0)
+			check_add(ck, 1, "group %s on %s, preferred %s", name,
+			    owner, pref);
+	}
+	if (only && n == 0) {
+		char	 text[300];
+
+		snprintf(text, sizeof(text), "no group %s", only);
+		check_exit(ck, 3, text);
+	}
+	if (n)
+		check_add(ck, 0, "%d group%s started", n, n == 1 ? "" : "s");
+}
+
+static int64_t
+check_ms_arg(struct check *ck, const char *opt, const char *v)
+{
+	char		*end;
+	long long	 ms;
+
+	errno = 0;
+	ms = v ? strtoll(v, &end, 10) : -1;
+	if (v == NULL || errno || *end || ms <= 0) {
+		char	 text[200];
+
+		snprintf(text, sizeof(text), "%s: expected milliseconds, got "
+		    "%s", opt, v ? v : "nothing");
+		check_exit(ck, 3, text);
+	}
+	return ms;
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	struct check		 ck;
+	struct jval		*st = NULL;
+	const struct jval	*cfg, *cn, *r;
+	const char		*group = NULL, *statefile = NULL, *a;
+	int64_t			 warn_age = -1, crit_age = -1, late, delta;
+	char			 err[512];
+	int			 i, type, rc;
+
+	memset(&ck, 0, sizeof(ck));
+	buf_init(&ck.crit);
+	buf_init(&ck.warn);
+	buf_init(&ck.ok);
+	buf_init(&ck.perf);
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (strcmp(a, "--warn-age") == 0)
+			warn_age = check_ms_arg(&ck, a, argv[++i]);
+		else if (strcmp(a, "--crit-age") == 0)
+			crit_age = check_ms_arg(&ck, a, argv[++i]);
+		else if (strcmp(a, "--group") == 0 && i + 1 < argc)
+			group = argv[++i];
+		else if (strcmp(a, "--state-file") == 0 && i + 1 < argc)
+			statefile = argv[++i];
+		else
+			check_exit(&ck, 3, "usage: hbctl check [--warn-age MS] "
+			    "[--crit-age MS] [--group NAME] [--state-file "
+			    "FILE]");
+	}
+	if (warn_age > 0 && crit_age > 0 && warn_age > crit_age)
+		check_exit(&ck, 3, "--warn-age is above --crit-age");
+
+	if (try_connect() == -1) {
+		int	 denied = errno == EACCES || errno == EPERM;
+
+		snprintf(err, sizeof(err), "%s %s: %s", denied ? "cannot reach "
+		    "hbd at" : "hbd not running: no answer at", sock_path,
+		    strerror(errno));
+		check_exit(&ck, denied ? 3 : 2, err);
+	}
+	rc = ctl_call(&conn, "{\"cmd\":\"status\"}", 5000, &type, &st, err,
+	    sizeof(err));
+	if (rc <= 0) {
+		char	 text[600];
+
+		snprintf(text, sizeof(text), "hbd does not answer: %s", err);
+		check_exit(&ck, rc == 0 ? 2 : 3, text);
+	}
+	if (type != CTL_OK) {
+		snprintf(err, sizeof(err), "hbd refused: %s",
+		    s_or(st, "error", "?"));
+		check_exit(&ck, 3, err);
+	}
+
+	cfg = json_get(st, "config");
+	cn = json_get(st, "counters");
+	if (warn_age < 0)
+		warn_age = json_get_int(cfg, "warntime_ms", 0);
+	if (crit_age < 0)
+		crit_age = json_get_int(cfg, "deadtime_ms", 0);
+	if (strcmp(s_or(st, "status", ""), "active") != 0)
+		check_add(&ck, 1, "hbd %s on %s", strcmp(s_or(st, "status",
+		    ""), "init") == 0 ? "starting" : s_or(st, "status", "?"),
+		    s_or(st, "node", "?"));
+	else
+		check_add(&ck, 0, "%s active", s_or(st, "node", "?"));
+	check_nodes(&ck, st, warn_age, crit_age);
+	check_groups(&ck, st, group);
+	if (strcmp(s_or(json_get(st, "fence"), "state", ""), "failed") == 0)
+		check_add(&ck, 2, "fencing failed");
+	for (r = json_get(st, "respawn") ? json_get(st, "respawn")->child :
+	    NULL; r; r = r->next)
+		if (strcmp(s_or(r, "state", ""), "given up") == 0)
+			check_add(&ck, 1, "respawn %s given up",
+			    s_or(r, "program", "?"));
+
+	late = json_get_int(cn, "late_heartbeats", 0);
+	if (statefile) {
+		delta = check_late_delta(&ck, statefile,
+		    json_get_int(st, "generation", 0), late);
+		if (delta > 0)
+			check_add(&ck, 1, "%lld late heartbeat%s since the "
+			    "last check", (long long)delta, delta == 1 ? "" :
+			    "s");
+	}
+	buf_printf(&ck.perf, "%stakeovers=%lldc late_heartbeats=%lldc",
+	    ck.perf.len ? " " : "", (long long)json_get_int(cn, "takeovers", 0),
+	    (long long)late);
+	json_free(st);
+	check_exit(&ck, 0, NULL);
+}
+
 /* ---- main ---- */
 
 static const struct {
@@ -756,6 +1016,8 @@ static const struct {
 	{ "events", cmd_events, "stream events until interrupted" },
 	{ "reload", cmd_reload, "re-read the configuration" },
 	{ "poison", cmd_poison, "NODE: tell the peer to release all and stop" },
+	{ "check", cmd_check, "[--warn-age MS] [--crit-age MS] [--group NAME] "
+	    "[--state-file FILE]: Nagios plugin" },
 };
 
 /* Options may also follow the command: hbctl standby --wait 10 */

@@ -39,6 +39,7 @@ static struct ev_io	 io;
 static struct ev_timer	 timer;
 static uint16_t		 ident, seq;
 static int64_t		 started;
+static int64_t		 ok_since;
 static void		(*changed_cb)(void);
 static struct log_rl	 rl;
 
@@ -109,6 +110,10 @@ evaluate(void)
 			    up ? "up" : "dead");
 		}
 	}
+	if (ping_up_count() == 0)
+		ok_since = 0;
+	else if (ok_since == 0)
+		ok_since = now;
 	if (any_change && changed_cb)
 		changed_cb();
 }
@@ -217,6 +222,12 @@ ping_up_count(void)
 		if (nodes[i].up == 1)
 			n++;
 	return n;
+}
+
+int64_t
+ping_ok_since(void)
+{
+	return ok_since;
 }
 
 int

@@ -16,6 +16,7 @@
 int	ping_start(const struct conf *, void (*changed)(void));
 void	ping_stop(void);
 int	ping_up_count(void);
+int64_t	ping_ok_since(void);	/* mono ms since some ping node answers; 0 */
 int	ping_total(void);
 void	ping_status(struct jw *, int first_index); /* "ping" node entries */
 int	ping_node_status(const char *name);	/* 1 up, 0 dead, -1 unknown */

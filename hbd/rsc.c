@@ -119,6 +119,7 @@ static int			 started;
 static struct rsc_counters	 counters;
 static uint8_t			 peer_ping_up, peer_ping_total;
 static int			 peer_ping_valid;
+static struct ev_timer		 settle_timer;
 
 static void	evaluate(struct grp *);
 static int	both_running(const struct grp *);
@@ -891,10 +892,32 @@ on_group_timer(struct ev_timer *t, void *arg)
 
 /* ---- the decision ---- */
 
+/* Some ping node answers: this node is not the one cut off. */
 static int
 pings_ok(void)
 {
 	return conf->npings == 0 || ping_up_count() > 0;
+}
+
+/*
+ * ... and has for a deadtime. A node whose uplink just came back may not
+ * have heard its peer yet: until a deadtime passes, a silent peer proves
+ * nothing, and taking over would run the group twice.
+ */
+static int
+pings_settled(void)
+{
+	int64_t	 since = ping_ok_since();
+
+	if (conf->npings == 0)
+		return 1;
+	if (since == 0)
+		return 0;
+	if (mono_ms() - since >= (int64_t)conf->deadtime_ms)
+		return 1;
+	if (!ev_timer_pending(&settle_timer))
+		ev_timer_at(&settle_timer, since + conf->deadtime_ms + 1);
+	return 0;
 }
 
 /* Partition heal: both run it. Who keeps it? Both sides agree. */
@@ -1036,10 +1059,10 @@ evaluate(struct grp *g)
 
 	/* the peer is gone and the group was (or should be) there: ours */
 	if (peer >= 0 && pst == NODE_DEAD && g->target != me) {
-		if (!pings_ok()) {
-			log_wait(g, "peer is dead but no ping node answers "
-			    "here: this node may be the isolated one; not "
-			    "taking over");
+		if (!pings_settled()) {
+			log_wait(g, "peer is silent but no ping node has "
+			    "answered here for a deadtime: this node may be "
+			    "the one cut off; not taking over yet");
 			return;
 		}
 		propose(g, me, MR_NODE_DEAD);
@@ -1071,9 +1094,9 @@ evaluate(struct grp *g)
 		return;
 	}
 	if (pst == NODE_DEAD) {
-		if (!pings_ok()) {
-			log_wait(g, "no ping node answers here: not starting "
-			    "while the peer is silent");
+		if (!pings_settled()) {
+			log_wait(g, "no ping node has answered here for a "
+			    "deadtime: not starting while the peer is silent");
 			return;
 		}
 		if (!fencing_satisfied(g))
@@ -1103,7 +1126,13 @@ rsc_evaluate_all(void)
 {
 	int	 i;
 
-	if (failback_pending && peer_active()) {
+	/*
+	 * Fail back once the preferred node is back, unless it sees fewer
+	 * ping nodes than we do (ipfail would only move the group again):
+	 * then wait until it does.
+	 */
+	if (failback_pending && peer_active() && (conf->npings == 0 ||
+	    (peer_ping_valid && peer_ping_up >= ping_up_count()))) {
 		failback_pending = 0;
 		if (conf->auto_failback != FAILBACK_OFF)
 			for (i = 0; i < ngroups; i++) {
@@ -1168,7 +1197,13 @@ needs_heal(const struct grp *g)
 {
 	int	 w = heal_winner(g);
 
-	return !(g->target == w && g->peer.target == w);
+	if (g->target == w && g->peer.target == w)
+		return 0;
+	/* we proposed it already; the peer has not adopted it yet */
+	if (g->target == w && pair_cmp(g->epoch, g->proposer, g->peer.epoch,
+	    g->peer.proposer) > 0)
+		return 0;
+	return 1;
 }
 
 static void
@@ -1264,6 +1299,7 @@ rsc_peer_restarted(void)
 
 	for (i = 0; i < ngroups; i++)
 		groups[i].peer_valid = 0;
+	peer_ping_valid = 0;
 	failback_pending = 1;
 }
 
@@ -1281,6 +1317,7 @@ rsc_member_event(const struct member_ev *e)
 			groups[i].peer_valid = 0;
 			groups[i].peer_dirty_at_death = 0;
 		}
+		peer_ping_valid = 0;
 		failback_pending = 1;
 		break;
 	case ME_NODE_RESTARTED:
@@ -1298,7 +1335,11 @@ rsc_member_event(const struct member_ev *e)
 	default:
 		break;
 	}
-	rsc_evaluate_all();
+	/*
+	 * No evaluation here: a packet can bring several events (a link up,
+	 * then the node up) and decisions must wait until all of them have
+	 * updated what we know. The caller evaluates once afterwards.
+	 */
 }
 
 void
@@ -1402,6 +1443,12 @@ bind_groups(const struct conf *c)
 		groups[i].cg = &c->groups[i];
 }
 
+static void
+on_settle(struct ev_timer *t, void *arg)
+{
+	rsc_evaluate_all();
+}
+
 void
 rsc_init(const struct conf *c, const struct member *m)
 {
@@ -1432,6 +1479,7 @@ rsc_init(const struct conf *c, const struct member *m)
 	}
 	bind_groups(c);
 	load_placements();
+	ev_timer_init(&settle_timer, "ping settle", on_settle, NULL);
 }
 
 /* A reload may change timing and agents' settings, not the groups. */

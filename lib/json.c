@@ -524,3 +524,43 @@ json_count(const struct jval *v)
 		n++;
 	return n;
 }
+
+void
+json_write(struct buf *b, const struct jval *v)
+{
+	const struct jval	*c;
+	int			 first = 1;
+
+	switch (v->type) {
+	case J_NULL:
+		buf_adds(b, "null");
+		break;
+	case J_BOOL:
+		buf_adds(b, v->inum ? "true" : "false");
+		break;
+	case J_NUM:
+		if ((double)v->inum == v->num)
+			buf_printf(b, "%lld", (long long)v->inum);
+		else
+			buf_printf(b, "%.17g", v->num);
+		break;
+	case J_STR:
+		json_escape(b, v->str);
+		break;
+	case J_ARR:
+	case J_OBJ:
+		buf_addc(b, v->type == J_ARR ? '[' : '{');
+		for (c = v->child; c; c = c->next) {
+			if (!first)
+				buf_addc(b, ',');
+			first = 0;
+			if (v->type == J_OBJ) {
+				json_escape(b, c->key);
+				buf_addc(b, ':');
+			}
+			json_write(b, c);
+		}
+		buf_addc(b, v->type == J_ARR ? ']' : '}');
+		break;
+	}
+}

@@ -56,5 +56,7 @@ const char	*json_get_str(const struct jval *, const char *key);
 int64_t		 json_get_int(const struct jval *, const char *key, int64_t def);
 int		 json_get_bool(const struct jval *, const char *key, int def);
 size_t		 json_count(const struct jval *);
+/* Serialise a parsed value again (what hbctl --json prints). */
+void		 json_write(struct buf *, const struct jval *);
 
 #endif

@@ -38,7 +38,8 @@ if [ $install = 1 ]; then
 		exit 1; }
 	make -s tests/tools/lab-sampler tests/tools/nfq-delay > /dev/null 2>&1
 fi
-srcdir=$top builddir=$top
+srcdir=$top
+builddir=${builddir:-$top}	# a VPATH build (make distcheck) sets it
 export srcdir builddir MIBS=
 . "$top/tests/lib/lab.sh"
 why=$(lab_require socat curl apache2 snmpd snmptrapd snmpset) || {
@@ -186,34 +187,17 @@ hbd_conf 1 && hbd_conf 2 || die "configuration"
 say "haresources (both nodes):"
 sed 's/^/           /' "$LAB_DIR/ha1/conf/haresources"
 
-# SNMP: snmpd + hbd-snmp in each node, snmptrapd in the client
-mkdir -p "$LAB_DIR/snmp"
-LAB_SNMPD_CONF=$LAB_DIR/snmp/snmpd.conf
-LAB_SNMPTRAPD_CONF=$LAB_DIR/snmp/snmptrapd.conf
-LAB_TRAPLOG=$LAB_DIR/snmp/traps.log
-export LAB_SNMPD_CONF LAB_SNMPTRAPD_CONF LAB_TRAPLOG
-cat > "$LAB_SNMPD_CONF" <<EOF
-agentAddress  udp:161
-master        agentx
-agentXSocket  /run/agentx/master
-agentXPerms   0660 0750 root root
-view          hbdview included $M
+# SNMP: snmpd + hbd-snmp in each node, snmptrapd in the client; writes
+# (the snmpset failover) for an SNMPv3 authPriv user only
+LAB_SNMPD_EXTRA="view          hbdview included $M
 view          hbdview included .1.3.6.1.2.1.1
-rocommunity   public 10.88.0.0/24 -V hbdview
-createUser    hbdadmin SHA "demo-auth-pass" AES "demo-priv-pass"
-rwuser        hbdadmin priv -V hbdview
-trap2sink     10.88.0.10:162 public
-EOF
-printf 'disableAuthorization yes\nformat2 TRAP %%B [%%b] %%V|%%v\\n\n' > "$LAB_SNMPTRAPD_CONF"
+createUser    hbdadmin SHA \"demo-auth-pass\" AES \"demo-priv-pass\"
+rwuser        hbdadmin priv -V hbdview"
+export LAB_SNMPD_EXTRA
+lab_snmpd_conf > /dev/null || die "snmpd configuration"
 lab_snmptrapd_start > /dev/null || die snmptrapd
-start_snmpd() {	# N
-	lab_exec "$1" mkdir -p /run/agentx
-	lab_exec_bg "$1" snmpd.out env SNMP_PERSISTENT_DIR="$LAB_DIR/ha$1/snmp-persist" \
-	    snmpd -f -C -c "$LAB_SNMPD_CONF" -Lf "$LAB_DIR/ha$1/snmpd.log" \
-	    -p /run/snmpd.pid > "$LAB_DIR/ha$1/snmpd.pid" || die "snmpd on ha$1"
-}
-start_snmpd 1
-start_snmpd 2
+lab_snmpd_start 1 > /dev/null || die "snmpd on ha1"
+lab_snmpd_start 2 > /dev/null || die "snmpd on ha2"
 say "snmpd (AgentX master) on ha1 and ha2, snmptrapd on the client"
 
 # hbd, and hbd-snmp unless it still runs (it reconnects to a new hbd)
@@ -265,7 +249,7 @@ status_of 2
 title "4. ha1 powered on again: auto_failback"
 lab_poweron 1 > /dev/null || die poweron
 local_page 1
-start_snmpd 1
+lab_snmpd_start 1 > /dev/null || die "snmpd on ha1"
 t=$(date +%s%N)
 start_node 1
 step "ha1 rebooted (auto_failback)" ha1 "$t"

@@ -16,7 +16,7 @@ LAB="iproute2 iputils-ping iputils-arping socat util-linux procps psmisc
 	libnetfilter-queue-dev libnfnetlink-dev"
 SERVICES="apache2 nfs-ganesha nfs-ganesha-vfs rpcbind nfs-common
 	libnfs-utils snmpd snmptrapd snmp libsnmp-base"
-CHECKS="smitools resource-agents libxml2-utils monitoring-plugins-standard
+CHECKS="smitools resource-agents cluster-glue libxml2-utils monitoring-plugins-standard
 	valgrind clang libclang-rt-14-dev"
 
 missing=""

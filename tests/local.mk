@@ -33,7 +33,8 @@ tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
 
 # --- configuration tests through hbd -n ---
 TESTS += tests/conf/conf.test tests/conf/equiv.test
-EXTRA_DIST += tests/conf
+EXTRA_DIST += tests/conf/conf.test tests/conf/equiv.test tests/conf/bad \
+	tests/conf/good
 
 # --- resource agents (real ip, mounts, apache2, ganesha; root) ---
 TESTS += $(AGENT_TESTS)
@@ -63,12 +64,14 @@ SYSTEM_TESTS = \
 	tests/system/22-resource-failures.test \
 	tests/system/23-startup-adopt.test \
 	tests/system/24-ping.test \
+	tests/system/25-ocf-agents.test \
 	tests/system/30-control.test \
 	tests/system/40-partition-fence.test \
 	tests/system/41-partition-ping.test \
 	tests/system/42-partition-heal.test \
 	tests/system/43-fence-failure.test \
 	tests/system/44-disk-heartbeat.test \
+	tests/system/45-stonith-host.test \
 	tests/system/50-snmp-traps.test \
 	tests/system/60-supervision.test
 TESTS += $(SYSTEM_TESTS)

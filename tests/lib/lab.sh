@@ -1364,6 +1364,7 @@ agentXPerms   0660 0750 root root
 rocommunity   public  $LAB_NET.0/24
 rocommunity   public  127.0.0.1
 trap2sink     $LAB_IP0:162 public
+${LAB_SNMPD_EXTRA:-}
 EOF
 	cat > "$LAB_SNMPTRAPD_CONF" <<'EOF'
 disableAuthorization yes
@@ -1379,7 +1380,10 @@ lab_snmpd_start()
 	local n=${1:-}
 	[ -n "${LAB_SNMPD_CONF:-}" ] || lab_snmpd_conf > /dev/null || return 1
 	lab_exec "$n" mkdir -p /run/agentx || return 1
-	lab_exec_bg "$n" snmpd.out snmpd -f -C -c "$LAB_SNMPD_CONF" \
+	# its persistent state stays in the lab, not the host's /var/lib/snmp
+	lab_exec_bg "$n" snmpd.out env \
+	    SNMP_PERSISTENT_DIR="$LAB_DIR/ha$n/snmp-persist" \
+	    snmpd -f -C -c "$LAB_SNMPD_CONF" \
 	    -Lf "$LAB_DIR/ha$n/snmpd.log" -p /run/snmpd.pid \
 	    > "$LAB_DIR/ha$n/snmpd.pid" || return 1
 	lab_wait 5 "snmpd AgentX socket on ha$n" \
