@@ -457,11 +457,17 @@ ctl_listen(const char *path, const struct conf *conf,
 	}
 	sockpath = xstrdup(path);
 	ctl_reconf(conf);
+	buf_init(&evbuf);
+	return 0;
+}
+
+/* After the event loop exists (hbd daemonizes between the two). */
+void
+ctl_start(void)
+{
 	ev_timer_init(&gc_timer, "control gc", on_gc, NULL);
 	ev_io_init(&lio, lfd, "control listener", on_accept, NULL);
 	ev_io_start(&lio, EV_READ);
-	buf_init(&evbuf);
-	return 0;
 }
 
 void

@@ -29,6 +29,7 @@ struct ctl_handlers {
 
 int	 ctl_listen(const char *path, const struct conf *,
 	    const struct ctl_handlers *);
+void	 ctl_start(void);
 void	 ctl_reconf(const struct conf *);
 void	 ctl_close(void);
 

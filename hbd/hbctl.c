@@ -855,9 +855,9 @@ static void
 check_groups(struct check *ck, const struct jval *st, const char *only)
 {
 	const struct jval	*g, *groups = json_get(st, "groups");
-	int			 n = 0, starting = strcmp(s_or(st, "status", ""),
-				    "init") == 0;
+	int			 n = 0, starting;
 
+	starting = strcmp(s_or(st, "status", ""), "init") == 0;
 	for (g = groups ? groups->child : NULL; g; g = g->next) {
 		const char	*name = s_or(g, "name", "?");
 		const char	*state = s_or(g, "state", "?");

@@ -239,16 +239,29 @@ write_pidfile(void)
 		log_warn("cannot write pid file %s", pidfile);
 }
 
+/*
+ * The parent stays until the daemon says it runs (or dies trying), so
+ * "hbd" returning 0 — and systemd's Type=forking — means it is up.
+ */
+static int	 ready_fd = -1;
+
 static int
 daemonize(void)
 {
 	pid_t	 pid;
-	int	 fd;
+	int	 fd, p[2];
+	char	 c = 0;
 
-	if ((pid = fork()) == -1)
+	if (pipe2(p, O_CLOEXEC) == -1 || (pid = fork()) == -1)
 		return -1;
-	if (pid > 0)
-		_exit(0);
+	if (pid > 0) {
+		close(p[1]);
+		while (read(p[0], &c, 1) == -1 && errno == EINTR)
+			;
+		_exit(c == 'R' ? 0 : 1);
+	}
+	close(p[0]);
+	ready_fd = p[1];
 	setsid();
 	if ((pid = fork()) == -1)
 		return -1;
@@ -258,8 +271,7 @@ daemonize(void)
 		return -1;
 	if ((fd = open("/dev/null", O_RDWR)) != -1) {
 		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
+		dup2(fd, 1);	/* stderr stays until we run (see main) */
 		if (fd > 2)
 			close(fd);
 	}
@@ -461,11 +473,6 @@ main(int argc, char **argv)
 
 	if (lock_pidfile() == -1)
 		return 1;
-	if (ev_init() == -1) {
-		fprintf(stderr, "hbd: cannot set up the event loop: %s\n",
-		    strerror(errno));
-		return 1;
-	}
 	cluster_set_reload_hook(reload);
 	if (ctl_listen(sock, c, &h) == -1) {
 		fprintf(stderr, "hbd: cannot create the control socket %s\n",
@@ -476,6 +483,17 @@ main(int argc, char **argv)
 		fprintf(stderr, "hbd: cannot daemonize: %s\n", strerror(errno));
 		return 1;
 	}
+	/*
+	 * The event loop is made after the fork: a signalfd polled through
+	 * an epoll set created in the parent never wakes for the child's
+	 * signals (it waits on the parent's signal queue).
+	 */
+	if (ev_init() == -1) {
+		fprintf(stderr, "hbd: cannot set up the event loop: %s\n",
+		    strerror(errno));
+		return 1;
+	}
+	ctl_start();
 	write_pidfile();
 	apply_logging(c, foreground);
 	log_info("hbd %s starting (%s)", PACKAGE_VERSION, c->conf_path ?
@@ -493,6 +511,19 @@ main(int argc, char **argv)
 
 	if (cluster_start(c, &(struct cluster_opts){ statedir, sock }) == -1)
 		fatalx("cannot start");
+	if (ready_fd != -1) {
+		int	 fd;
+
+		if (write(ready_fd, "R", 1) != 1)
+			log_warn("telling the parent we run");
+		close(ready_fd);
+		/* start-up errors went to the terminal; from now on, logs */
+		if ((fd = open("/dev/null", O_RDWR)) != -1) {
+			dup2(fd, 2);
+			if (fd > 2)
+				close(fd);
+		}
+	}
 	supervise_set_socket(sock);
 	supervise_start(c);
 	ev_run();

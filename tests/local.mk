@@ -77,6 +77,9 @@ SYSTEM_TESTS = \
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper
 
+# --- install layout, units, Debian packages, monitoring templates ---
+include tests/ecosystem/local.mk
+
 # --- the README's demo, non-interactively ---
 TESTS += tests/demo/demo.test
 EXTRA_DIST += tests/demo/demo.test scripts/demo.sh demo/www/index.html \
