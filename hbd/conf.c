@@ -233,6 +233,30 @@ conf_tokenize(char *s, char **tok, int max, const char *seps)
 	return n;
 }
 
+char *
+conf_getline(struct cparse *cp, FILE *fp, char **buf, size_t *cap,
+    int *lineno)
+{
+	ssize_t	 n;
+
+	while ((n = getline(buf, cap, fp)) != -1) {
+		(*lineno)++;
+		if ((size_t)n != strlen(*buf)) {
+			cp_err(cp, *lineno, "a NUL byte in the line");
+			continue;
+		}
+		if (n >= CONF_LINE_MAX) {
+			cp_err(cp, *lineno, "line longer than %d characters",
+			    CONF_LINE_MAX - 1);
+			continue;
+		}
+		while (n > 0 && ((*buf)[n - 1] == '\n' || (*buf)[n - 1] == '\r'))
+			(*buf)[--n] = '\0';
+		return *buf;
+	}
+	return NULL;
+}
+
 /* ---- names ---- */
 
 const char *

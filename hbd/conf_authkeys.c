@@ -106,7 +106,7 @@ authkeys_line(struct cparse *cp, int argc, char **argv)
 		cp_err(cp, LINE, "auth method crc doesn't use a key");
 		return -1;
 	}
-	if (m != AUTH_CRC && argc != 3) {
+	if (m != AUTH_CRC && (argc != 3 || argv[2][0] == '\0')) {
 		cp_err(cp, LINE, "auth method %s requires a key",
 		    auth_method_name(m));
 		return -1;
@@ -160,7 +160,8 @@ int
 authkeys_read(struct cparse *cp, const char *path, int check)
 {
 	FILE	*fp;
-	char	 line[CONF_LINE_MAX], *tok[8];
+	char	*line = NULL, *tok[8];
+	size_t	 cap = 0;
 	int	 fd, n;
 
 	cp->file = path;
@@ -180,10 +181,9 @@ authkeys_read(struct cparse *cp, const char *path, int check)
 		close(fd);
 		return -1;
 	}
-	while (fgets(line, sizeof(line), fp)) {
+	while (conf_getline(cp, fp, &line, &cap, &cp->line) != NULL) {
 		char	*hash;
 
-		cp->line++;
 		if ((hash = strchr(line, '#')) != NULL)
 			*hash = '\0';
 		n = conf_tokenize(line, tok, (int)nitems(tok), " \t\r\n");
@@ -204,7 +204,10 @@ authkeys_read(struct cparse *cp, const char *path, int check)
 		if (authkeys_line(cp, n, tok) == -1)
 			cp->key_errors++;
 	}
-	explicit_bzero(line, sizeof(line));
+	if (line) {
+		explicit_bzero(line, cap);
+		free(line);
+	}
 	fclose(fp);
 	return 0;
 }

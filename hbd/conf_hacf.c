@@ -1062,7 +1062,8 @@ int
 hacf_read(struct cparse *cp, const char *path)
 {
 	FILE	*fp;
-	char	 line[CONF_LINE_MAX], *tok[CONF_MAX_TOKENS];
+	char	*line = NULL, *tok[CONF_MAX_TOKENS], *hash;
+	size_t	 cap = 0;
 	int	 n;
 
 	cp->file = path;
@@ -1072,19 +1073,7 @@ hacf_read(struct cparse *cp, const char *path)
 		cp->hacf_unreadable = 1;
 		return -1;
 	}
-	while (fgets(line, sizeof(line), fp)) {
-		char	*hash;
-
-		cp->line++;
-		if (strchr(line, '\n') == NULL && !feof(fp)) {
-			int	 ch;
-
-			cp_err(cp, cp->line, "line longer than %d characters",
-			    CONF_LINE_MAX - 1);
-			while ((ch = fgetc(fp)) != EOF && ch != '\n')
-				;
-			continue;
-		}
+	while (conf_getline(cp, fp, &line, &cap, &cp->line) != NULL) {
 		/* heartbeat: '#' starts a comment anywhere on the line */
 		if ((hash = strchr(line, '#')) != NULL)
 			*hash = '\0';
@@ -1113,6 +1102,7 @@ hacf_read(struct cparse *cp, const char *path)
 		} else
 			hacf_directive(cp, n, tok);
 	}
+	free(line);
 	fclose(fp);
 	return 0;
 }

@@ -248,7 +248,8 @@ int
 haresources_read(struct cparse *cp, const char *path)
 {
 	FILE		*fp;
-	char		 phys[CONF_LINE_MAX];
+	char		*phys = NULL, *hash;
+	size_t		 cap = 0, len;
 	struct buf	 logical;
 	int		 start = 0, physline = 0, cont = 0;
 
@@ -258,11 +259,7 @@ haresources_read(struct cparse *cp, const char *path)
 		return -1;
 	}
 	buf_init(&logical);
-	while (fgets(phys, sizeof(phys), fp)) {
-		size_t	 len;
-		char	*hash;
-
-		physline++;
+	while (conf_getline(cp, fp, &phys, &cap, &physline) != NULL) {
 		if (!cont) {
 			buf_reset(&logical);
 			start = physline;
@@ -270,8 +267,6 @@ haresources_read(struct cparse *cp, const char *path)
 		if ((hash = strchr(phys, '#')) != NULL)
 			*hash = '\0';
 		len = strlen(phys);
-		while (len && (phys[len - 1] == '\n' || phys[len - 1] == '\r'))
-			phys[--len] = '\0';
 		cont = len && phys[len - 1] == '\\';
 		if (cont)
 			phys[--len] = ' ';
@@ -286,6 +281,7 @@ haresources_read(struct cparse *cp, const char *path)
 		cp->line = start;
 		haresources_line(cp, logical.data);
 	}
+	free(phys);
 	buf_free(&logical);
 	fclose(fp);
 	return 0;

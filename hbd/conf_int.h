@@ -54,5 +54,9 @@ int	authkeys_line(struct cparse *, int argc, char **argv);
 int	authkeys_use(struct cparse *, const char *index);
 int	libconfig_read(struct cparse *, const char *path);
 int	conf_tokenize(char *, char **, int max, const char *seps);
+/* the next line (without its newline) or NULL at the end; bad lines
+ * (too long, a NUL byte) are reported and skipped */
+char	*conf_getline(struct cparse *, FILE *, char **buf, size_t *cap,
+	    int *lineno);
 
 #endif

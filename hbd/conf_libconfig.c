@@ -22,6 +22,7 @@
 struct words {
 	char	*v[MAXW];
 	int	 n;
+	int	 overflow;
 	char	 store[MAXW][512];
 };
 
@@ -29,20 +30,36 @@ static void
 w_init(struct words *w, const char *first)
 {
 	w->n = 0;
+	w->overflow = 0;
 	if (first) {
 		hbd_strlcpy(w->store[0], first, sizeof(w->store[0]));
 		w->v[w->n++] = w->store[0];
 	}
 }
 
+/* Too many words or too long a word: said once, by the caller's check */
 static void
 w_add(struct words *w, const char *s)
 {
-	if (w->n == MAXW)
+	if (w->n == MAXW || strlen(s) >= sizeof(w->store[0])) {
+		w->overflow = 1;
 		return;
+	}
 	hbd_strlcpy(w->store[w->n], s, sizeof(w->store[w->n]));
 	w->v[w->n] = w->store[w->n];
 	w->n++;
+}
+
+static int
+run_directive(struct cparse *cp, struct words *w)
+{
+	if (w->overflow) {
+		cp_err(cp, cp->line, "%s: too many values, or a value longer "
+		    "than %zu characters", w->n ? w->v[0] : "setting",
+		    sizeof(w->store[0]) - 1);
+		return -1;
+	}
+	return hacf_directive(cp, w->n, w->v);
 }
 
 static int
@@ -58,7 +75,12 @@ scalar_word(struct cparse *cp, const config_setting_t *s, char *out,
 {
 	switch (config_setting_type(s)) {
 	case CONFIG_TYPE_STRING:
-		hbd_strlcpy(out, config_setting_get_string(s), len);
+		if (hbd_strlcpy(out, config_setting_get_string(s), len) >= len) {
+			cp_err(cp, line_of(s), "%s: value longer than %zu "
+			    "characters", config_setting_name(s) ?
+			    config_setting_name(s) : "value", len - 1);
+			return -1;
+		}
 		return 0;
 	case CONFIG_TYPE_INT:
 		snprintf(out, len, "%d", config_setting_get_int(s));
@@ -107,7 +129,7 @@ do_scalar(struct cparse *cp, const char *name, const config_setting_t *s)
 	w_init(&w, name);
 	w_add(&w, v);
 	cp->line = line_of(s);
-	hacf_directive(cp, w.n, w.v);
+	run_directive(cp, &w);
 }
 
 /* node = ["a", "b"] or "a"; same for ping, env, resource_path */
@@ -131,7 +153,7 @@ do_each(struct cparse *cp, const char *directive, const config_setting_t *s)
 		w_init(&w, directive);
 		w_add(&w, v);
 		cp->line = line_of(e);
-		hacf_directive(cp, w.n, w.v);
+		run_directive(cp, &w);
 	}
 }
 
@@ -204,13 +226,13 @@ do_medium(struct cparse *cp, const config_setting_t *g)
 		snprintf(saved_port, sizeof(saved_port), "%u", oldport);
 		w_init(&w, "udpport");
 		w_add(&w, port);
-		if (hacf_directive(cp, w.n, w.v) == -1)
+		if (run_directive(cp, &w) == -1)
 			return;
 	}
 	if (get_str(cp, g, "baud", 0, baud, sizeof(baud))) {
 		w_init(&w, "baud");
 		w_add(&w, baud);
-		if (hacf_directive(cp, w.n, w.v) == -1)
+		if (run_directive(cp, &w) == -1)
 			return;
 	}
 	w_init(&w, type);
@@ -249,7 +271,7 @@ do_medium(struct cparse *cp, const config_setting_t *g)
 		    "ucast, serial or disk", type);
 		goto out;
 	}
-	if (hacf_directive(cp, w.n, w.v) == 0)
+	if (run_directive(cp, &w) == 0)
 		cp->media_errors--;
 out:
 	/* per-medium port and baud do not leak into the next medium */
@@ -314,7 +336,7 @@ do_ping_group(struct cparse *cp, const config_setting_t *g)
 	w_init(&w, "ping_group");
 	w_add(&w, name);
 	add_array(cp, &w, g, "hosts", 1);
-	hacf_directive(cp, w.n, w.v);
+	run_directive(cp, &w);
 }
 
 /* respawn: { user = "root"; command = ["/usr/sbin/hbd-snmp", "-x", ..]; } */
@@ -334,7 +356,7 @@ do_respawn(struct cparse *cp, const config_setting_t *g)
 	w_add(&w, user);
 	add_array(cp, &w, g, "command", 1);
 	if (w.n > 2)
-		hacf_directive(cp, w.n, w.v);
+		run_directive(cp, &w);
 }
 
 static void
@@ -359,7 +381,7 @@ do_apiauth(struct cparse *cp, const config_setting_t *g)
 		snprintf(kv, sizeof(kv), "gid=%s", v);
 		w_add(&w, kv);
 	}
-	hacf_directive(cp, w.n, w.v);
+	run_directive(cp, &w);
 }
 
 static void
@@ -380,7 +402,7 @@ do_stonith_host(struct cparse *cp, const config_setting_t *g)
 		return;
 	w_add(&w, v);
 	add_array(cp, &w, g, "params", 0);
-	hacf_directive(cp, w.n, w.v);
+	run_directive(cp, &w);
 }
 
 /* groups: { node = "ha1"; resources = [ "10.0.0.1", "httpd" ]; } */
@@ -400,6 +422,11 @@ do_group(struct cparse *cp, const config_setting_t *g)
 		return;
 	w_init(&w, NULL);
 	add_array(cp, &w, g, "resources", 1);
+	if (w.overflow) {
+		cp_err(cp, cp->line, "groups: too many resources, or one longer "
+		    "than %zu characters", sizeof(w.store[0]) - 1);
+		return;
+	}
 	if (w.n == 0)
 		return;
 	buf_init(&line);
@@ -438,7 +465,10 @@ do_key(struct cparse *cp, const config_setting_t *g)
 	w_add(&w, v);
 	if (get_str(cp, g, "secret", 0, v, sizeof(v)))
 		w_add(&w, v);
-	if (authkeys_line(cp, w.n, w.v) == -1)
+	if (w.overflow) {
+		cp_err(cp, cp->line, "auth.keys: a value is too long");
+		cp->key_errors++;
+	} else if (authkeys_line(cp, w.n, w.v) == -1)
 		cp->key_errors++;
 	explicit_bzero(&w, sizeof(w));
 	explicit_bzero(v, sizeof(v));
@@ -473,7 +503,7 @@ do_fence(struct cparse *cp, const config_setting_t *s)
 	add_array(cp, &w, config_setting_parent(s),
 	    config_setting_name(s), 1);
 	cp->line = line_of(s);
-	hacf_directive(cp, w.n, w.v);
+	run_directive(cp, &w);
 }
 
 static const char *const structured[] = {
@@ -481,6 +511,32 @@ static const char *const structured[] = {
 	"stonith_host", "fence", "env", "resource_path", "groups", "auth",
 	"authkeys",
 };
+
+/*
+ * libconfig 1.5 opens whatever an @include line names and its scanner
+ * exit()s when reading fails (a directory, EIO): a reload would kill hbd.
+ * hbd reads one file, so refuse the directive before libconfig sees it.
+ */
+static int
+refuse_include(struct cparse *cp, const char *path)
+{
+	FILE	*fp;
+	char	 line[CONF_LINE_MAX];
+	int	 n = 0, bad = 0;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;		/* config_read_file() says why */
+	while (fgets(line, sizeof(line), fp)) {
+		n++;
+		if (strncmp(line + strspn(line, " \t"), "@include", 8) == 0) {
+			cp_err(cp, n, "@include is not supported: keep the "
+			    "whole configuration in one file");
+			bad = 1;
+		}
+	}
+	fclose(fp);
+	return bad ? -1 : 0;
+}
 
 int
 libconfig_read(struct cparse *cp, const char *path)
@@ -491,6 +547,10 @@ libconfig_read(struct cparse *cp, const char *path)
 	int			 n, k;
 
 	cp->file = path;
+	if (refuse_include(cp, path) == -1) {
+		cp->hacf_unreadable = 1;	/* nothing to cross-check */
+		return -1;
+	}
 	config_init(&cfg);
 	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)

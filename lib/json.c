@@ -327,8 +327,11 @@ parse_number(struct jp *p, struct jval *v)
 		return jp_fail(p, "bad number");
 	if (strpbrk(tmp, ".eE") == NULL)
 		v->inum = strtoll(tmp, NULL, 10);
-	else
+	else if (v->num >= -9223372036854775808.0 &&
+	    v->num < 9223372036854775808.0)
 		v->inum = (int64_t)v->num;
+	else		/* out of int64's range: a cast would be undefined */
+		v->inum = v->num < 0 ? INT64_MIN : INT64_MAX;
 	v->type = J_NUM;
 	return 0;
 }

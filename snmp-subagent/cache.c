@@ -230,7 +230,7 @@ cache_load(const struct jval *st, int64_t now, char *err, size_t errlen)
 {
 	const struct jval	*cfg, *cn, *a, *o;
 	struct cache		*c;
-	int64_t			 snap;
+	int64_t			 snap, uptime;
 	size_t			 k;
 
 	if (st == NULL || st->type != J_OBJ || json_get_str(st, "node") ==
@@ -239,11 +239,18 @@ cache_load(const struct jval *st, int64_t now, char *err, size_t errlen)
 		return -1;
 	}
 	snap = json_get_int(st, "mono_ms", now);
+	uptime = json_get_int(st, "uptime_ms", 0);
+	/* hbd's monotonic clock: anything else is not hbd talking */
+	if (snap < 0 || uptime < 0 || uptime > snap) {
+		snprintf(err, errlen, "status reply has impossible mono_ms "
+		    "and uptime_ms");
+		return -1;
+	}
 	c = xcalloc(1, sizeof(*c));
 	c->version = dup_str(st, "version");
 	c->node = dup_str(st, "node");
 	c->generation = get_u32(st, "generation");
-	c->start_mono = snap - json_get_int(st, "uptime_ms", 0);
+	c->start_mono = snap - uptime;
 	c->keepalive_ms = get_u32(cfg, "keepalive_ms");
 	c->warntime_ms = get_u32(cfg, "warntime_ms");
 	c->deadtime_ms = get_u32(cfg, "deadtime_ms");

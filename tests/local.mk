@@ -77,6 +77,13 @@ SYSTEM_TESTS = \
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper
 
+# --- libFuzzer: every parser, briefly, plus the regression inputs ---
+TESTS += tests/fuzz/fuzz.test
+EXTRA_DIST += tests/fuzz
+clean-local: clean-local-fuzz
+clean-local-fuzz:
+	rm -rf tests/fuzz/build
+
 # --- install layout, units, Debian packages, monitoring templates ---
 include tests/ecosystem/local.mk
 

@@ -298,8 +298,13 @@ fuzz_conf_load(int hbdconf)
 		o.confdir = fuzz_dir();
 	o.local = "ha1";
 	o.agentdir = FUZZ_AGENTDIR;
-	/* our authkeys is ours; a path named in hbd.conf is the host's */
-	o.skip_perm_check = !hbdconf;
+	/*
+	 * Our authkeys is ours. hbd.conf may name any host file as authkeys:
+	 * as root keep the check, so that (as in production) a device such
+	 * as /dev/zero is refused rather than read forever; our own hbd.conf
+	 * is 0600 and root's then. A user's run cannot pass the check.
+	 */
+	o.skip_perm_check = !hbdconf || geteuid() != 0;
 	/* ha.cf's "ucast eth1 192.168.201.1" is then our own address */
 	inet_pton(AF_INET, "192.168.201.1", &local_addr);
 	o.local_addrs = &local_addr;

@@ -9,6 +9,12 @@
  * Both must see the same frames and stop at the same place, whatever the
  * piece boundaries. A frame re-encoded by ctl_frame_add is the same
  * bytes, and no prefix of a good frame is an error.
+ *
+ * What the client takes is then used as hbd-snmp uses it (hbdlink.c,
+ * snmp-subagent/cache.c): the first ok reply is the subscription's
+ * snapshot, later ones are status polls (cache_load), events patch the
+ * cache (cache_apply_event), and every lookup the MIB modules make is
+ * run over the result.
  */
 #include "config.h"
 
@@ -16,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cache.h"
 #include "ctl_client.h"
 #include "ctl_proto.h"
 #include "fuzz_common.h"
@@ -114,6 +121,62 @@ server(const uint8_t *data, size_t size, struct seen *s, int *ns)
 	return 0;
 }
 
+/* The lookups mib_nodes.c and mib_groups.c make for a walk */
+static void
+walk_cache(void)
+{
+	const struct cache	*c = cache_get();
+	size_t			 i, j;
+
+	if (c == NULL)
+		return;
+	FUZZ_CHECK(c->node != NULL && c->version != NULL);
+	for (i = 0; i < c->nnodes; i++) {
+		const struct c_node	*n = &c->nodes[i];
+
+		FUZZ_CHECK(n->name != NULL);
+		FUZZ_CHECK(n->nlinks == 0 || n->links != NULL);
+		FUZZ_CHECK(cache_node(n->index) != NULL);
+		FUZZ_CHECK(cache_node_by_name(n->name) != NULL);
+		for (j = 0; j < n->nlinks; j++)
+			FUZZ_CHECK(n->links[j].name != NULL);
+	}
+	for (i = 0; i < c->ngroups; i++) {
+		const struct c_group	*g = &c->groups[i];
+
+		FUZZ_CHECK(g->name && g->preferred && g->owner && g->target);
+		FUZZ_CHECK(cache_group(g->index) != NULL);
+		(void)cache_group_failures(g);
+		FUZZ_CHECK(cache_admin_owner(g) != NULL);
+		for (j = 0; j < g->nrsc; j++)
+			FUZZ_CHECK(g->rsc[j].name != NULL);
+	}
+	(void)cache_daemon();
+}
+
+/* hbdlink.c's on_ok() and on_event() */
+static void
+snmp_consume(int type, const struct jval *v, int *up)
+{
+	const struct jval	*snap;
+	char			 err[160];
+	int64_t			 now = 1000000;
+
+	if (type == CTL_OK && *up) {
+		(void)cache_load(v, now, err, sizeof(err));
+	} else if (type == CTL_OK) {
+		snap = json_get(v, "snapshot");
+		if (cache_load(snap, now, err, sizeof(err)) == 0) {
+			FUZZ_CHECK(cache_get() != NULL);
+			*up = 1;
+			cache_set_reachable(now, json_get_int(snap, "mono_ms",
+			    now));
+		}
+	} else if (type == CTL_EVENT && *up)
+		cache_apply_event(v);
+	walk_cache();
+}
+
 /* The client: the same stream in pieces. */
 static int
 client(const uint8_t *data, size_t size, const struct seen *s, int ns)
@@ -122,7 +185,7 @@ client(const uint8_t *data, size_t size, const struct seen *s, int ns)
 	struct jval	*v;
 	char		 err[256];
 	size_t		 off = 0, piece;
-	int		 type, r, n = 0, failed = 0;
+	int		 type, r, n = 0, failed = 0, up = 0;
 
 	ctl_conn_init(&c);
 	while (off < size && !failed) {
@@ -145,10 +208,14 @@ client(const uint8_t *data, size_t size, const struct seen *s, int ns)
 				FUZZ_CHECK(r != 1 || s[n].type == type);
 			}
 			n++;
+			if (r == 1)
+				snmp_consume(type, v, &up);
 			json_free(v);
 		}
 	}
 	FUZZ_CHECK(n == ns || ns == MAX_SEEN);
+	cache_set_unreachable(2000000);		/* frees the cache */
+	FUZZ_CHECK(cache_get() == NULL);
 	buf_free(&c.in);
 	buf_free(&c.out);
 	return failed;

@@ -12,7 +12,10 @@
  *   for an index with two keys (rotation);
  * - a packet signed and framed as cluster.c does verifies on receipt;
  * - SLIP: the decoder never holds more than a packet, and the input
- *   encoded and fed back comes out as exactly one identical frame.
+ *   encoded and fed back comes out as exactly one identical frame;
+ * - the replay window, driven by the bytes read as (generation, sequence)
+ *   steps, gives the verdicts of a plain set-of-seen-numbers model,
+ *   sequence numbers near the 64-bit wrap included.
  */
 #include "config.h"
 
@@ -234,6 +237,96 @@ check_slip(const uint8_t *data, size_t size)
 	FUZZ_CHECK(frames == 1);
 }
 
+/* What replay_check must answer, from every accepted number kept. */
+struct replay_model {
+	int		 valid;
+	uint32_t	 gen;
+	uint64_t	 top;
+	uint64_t	 seen[HB_MAX_PACKET];
+	size_t		 nseen;
+};
+
+static enum replay_verdict
+model_check(const struct replay_model *m, uint32_t gen, uint64_t seq)
+{
+	size_t	 i;
+
+	if (!m->valid)
+		return REPLAY_NEW;
+	if (gen > m->gen)
+		return REPLAY_NEWGEN;
+	if (gen < m->gen)
+		return REPLAY_OLD;
+	if (seq > m->top)
+		return REPLAY_NEW;
+	if (m->top - seq >= REPLAY_WINDOW)
+		return REPLAY_OLD;
+	for (i = 0; i < m->nseen; i++)
+		if (m->seen[i] == seq)
+			return REPLAY_DUP;
+	return REPLAY_LATE;
+}
+
+static void
+model_accept(struct replay_model *m, uint32_t gen, uint64_t seq)
+{
+	if (!m->valid || gen != m->gen) {
+		m->valid = 1;
+		m->gen = gen;
+		m->top = seq;
+		m->nseen = 0;
+	} else if (seq > m->top)
+		m->top = seq;
+	if (m->nseen < sizeof(m->seen) / sizeof(m->seen[0]))
+		m->seen[m->nseen++] = seq;
+}
+
+/*
+ * Three bytes per step: generation move, sequence move, flags. The first
+ * step's sequence starts near 0, near 2^63 or near the 64-bit wrap.
+ */
+static void
+check_replay(const uint8_t *data, size_t size)
+{
+	static struct replay_model	 m;
+	struct replay_win		 w;
+	enum replay_verdict		 v, want;
+	uint32_t			 gen = 7;
+	uint64_t			 seq = 0;
+	size_t				 i;
+	int8_t				 d;
+
+	memset(&w, 0, sizeof(w));
+	m.valid = 0;
+	m.nseen = 0;
+	if (size > 0)
+		seq = data[0] % 3 == 0 ? 0 : data[0] % 3 == 1 ?
+		    (uint64_t)1 << 63 : UINT64_MAX - 200;
+	for (i = 0; i + 3 <= size; i += 3) {
+		if (data[i] & 0x80)
+			gen += (uint32_t)(data[i] & 3) - 1;	/* -1 .. +2 */
+		d = (int8_t)data[i + 1];
+		if (data[i + 2] & 0x10)
+			seq += (uint64_t)(uint8_t)d << 6;	/* a jump */
+		else if (d >= 0 || seq >= (uint64_t)-(int)d)
+			seq += (uint64_t)(int64_t)d;
+		if (seq > UINT64_MAX - 300)
+			seq = UINT64_MAX - 300 + (seq & 0xff);
+		v = replay_check(&w, gen, seq);
+		want = model_check(&m, gen, seq);
+		if (v != want)
+			fprintf(stderr, "gen %u seq %llu: %s, expected %s\n", gen,
+			    (unsigned long long)seq, replay_verdict_name(v),
+			    replay_verdict_name(want));
+		FUZZ_CHECK(v == want);
+		FUZZ_CHECK(replay_verdict_name(v) != NULL);
+		if ((data[i + 2] & 1) && v != REPLAY_DUP && v != REPLAY_OLD) {
+			replay_accept(&w, gen, seq);
+			model_accept(&m, gen, seq);
+		}
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -241,6 +334,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char	*why = NULL;
 
 	check_slip(data, size);
+	check_replay(data, size);
 	if (hb_msg_decode(data, size, &m, &why) == -1) {
 		FUZZ_CHECK(why != NULL);
 		return 0;

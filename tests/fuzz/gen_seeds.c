@@ -249,9 +249,15 @@ static const struct {
 };
 
 static void
+add_frame(struct buf *b, enum ctl_type type, const char *json)
+{
+	ctl_frame_add(b, type, json, strlen(json));
+}
+
+static void
 frames(void)
 {
-	struct buf	 b, all;
+	struct buf	 b, all, snmp;
 	size_t		 i;
 
 	buf_init(&all);
@@ -265,6 +271,24 @@ frames(void)
 			buf_add(&all, b.data, b.len);
 		buf_free(&b);
 	}
+	/* what hbd-snmp reads: the snapshot, events, then a status poll */
+	buf_init(&b);
+	buf_printf(&b, "{\"seq\":6,\"snapshot\":%s}", status_json);
+	buf_init(&snmp);
+	ctl_frame_add(&snmp, CTL_OK, b.data, b.len);
+	for (i = 11; i < nitems(payloads); i++)
+		add_frame(&snmp, CTL_EVENT, payloads[i].json);
+	add_frame(&snmp, CTL_EVENT, "{\"seq\":10,\"type\":\"link_dead\","
+	    "\"node\":\"ha2\",\"index\":2,\"link\":\"eth0\",\"link_index\":1,"
+	    "\"link_status\":\"dead\"}");
+	add_frame(&snmp, CTL_EVENT, "{\"seq\":11,\"type\":\"release\","
+	    "\"group\":\"192.168.1.100\",\"index\":1,\"node\":\"ha1\","
+	    "\"to\":\"ha2\",\"state\":\"stopping\",\"reason\":\"admin\"}");
+	add_frame(&snmp, CTL_OK, status_json);
+	put("fuzz_ctl", "stream-snmp", snmp.data, snmp.len);
+	buf_free(&snmp);
+	buf_free(&b);
+
 	/* subscribe, snapshot, two events, then half of a third frame */
 	ctl_frame_add(&all, CTL_EVENT, payloads[12].json, 20);
 	all.len -= 5;
@@ -273,7 +297,7 @@ frames(void)
 
 	/* JSON the writer never produces, the parser must still handle */
 	putstr("fuzz_json", "numbers", "[0,-0,1.5e3,-2E-2,9223372036854775807,"
-	    "-9223372036854775808,1e308,0.1]");
+	    "-9223372036854775808,1e-300,0.1,4e18]");
 	putstr("fuzz_json", "escapes", "{\"s\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t"
 	    "\\u0041\\u00e9\\u20ac\\ud834\\udd1e\"}");
 	putstr("fuzz_json", "nested", "{\"a\":[[[[{\"b\":[null,true,false,{}]}]]]],"

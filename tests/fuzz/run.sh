@@ -14,7 +14,9 @@
 #   FUZZ_JOBS      targets run at once (default 1)
 #   FUZZ_OUT       where logs, artifacts and grown corpora go (default: a
 #                  temporary directory, removed on success unless FUZZ_KEEP=1)
-#   FUZZ_ARGS      extra libFuzzer options, e.g. "-jobs=2 -workers=2"
+#   FUZZ_ARGS      extra libFuzzer options, e.g. "-max_len=8192"
+#   FUZZ_MORE      a directory with more inputs per target (TARGET/ or
+#                  TARGET/corpus, e.g. an earlier FUZZ_OUT): read, not written
 set -u
 
 usage() {
@@ -36,13 +38,13 @@ if [ -n "${FUZZ_SRCDIR:-}" ]; then
 else
 	set --
 fi
+mkdir -p "$build" || exit 1
 if ! make -s -f "$here/Makefile" BUILDDIR="$build" "$@" \
-    -j"$(nproc 2>/dev/null || echo 2)" >"$build.make.log" 2>&1; then
-	cat "$build.make.log" >&2
+    -j"$(nproc 2>/dev/null || echo 2)" >"$build/make.log" 2>&1; then
+	cat "$build/make.log" >&2
 	echo "run.sh: building the fuzz targets failed" >&2
 	exit 1
 fi
-rm -f "$build.make.log"
 
 if [ "$secs" -eq 0 ]; then
 	# libFuzzer reads -max_total_time=0 as "forever"
@@ -56,6 +58,10 @@ else
 	out=$(mktemp -d "${TMPDIR:-/tmp}/hbd-fuzz-run.XXXXXX") || exit 1
 fi
 
+# the lines of a log that say what went wrong
+why='ERROR: |SUMMARY: |runtime error|property violated|ALARM|out-of-memory'
+why="$why|deadly signal|fuzz target exited|flex scanner"
+
 # one target: its own corpus copy, temp dir, log and artifact prefix
 run_one() {
 	t=$1
@@ -67,12 +73,17 @@ run_one() {
 	fi
 	dict=
 	[ -f "$here/$t.dict" ] && dict=-dict=$here/$t.dict
+	more=
+	if [ -n "${FUZZ_MORE:-}" ]; then
+		[ -d "$FUZZ_MORE/$t" ] && more=$FUZZ_MORE/$t
+		[ -d "$FUZZ_MORE/$t/corpus" ] && more=$FUZZ_MORE/$t/corpus
+	fi
 	start=$(date +%s)
 	# shellcheck disable=SC2086
 	TMPDIR=$d/tmp UBSAN_OPTIONS=print_stacktrace=1 \
 	    "$build/$t" -max_total_time="$secs" -rss_limit_mb=1024 -timeout=5 \
 	    -print_final_stats=1 -artifact_prefix="$d/artifacts/" $dict \
-	    ${FUZZ_ARGS:-} "$d/corpus" >"$d/log" 2>&1
+	    ${FUZZ_ARGS:-} "$d/corpus" $more >"$d/log" 2>&1
 	echo $? >"$d/rc"
 	echo $(($(date +%s) - start)) >"$d/seconds"
 }
@@ -90,12 +101,12 @@ report() {
 	now=$(ls "$d/corpus" | wc -l)
 	status=ok
 	[ "$rc" -ne 0 ] && status=FAIL
-	printf '%-17s %-4s %9s execs %7s/s  cov %5s  ft %6s  corpus %3s->%-5s %4ss\n' \
+	printf '%-17s %-4s %9s execs %7s/s  cov %5s  ft %6s  corpus %3s->%-5s' \
 	    "$t" "$status" "${execs:-?}" "${speed:-?}" "${cov:-?}" "${ft:-?}" \
-	    "$seeds" "$now" "$(cat "$d/seconds")"
+	    "$seeds" "$now"
+	printf ' %4ss\n' "$(cat "$d/seconds")"
 	if [ "$rc" -ne 0 ]; then
-		grep -E 'ERROR: |SUMMARY: |runtime error|property violated|ALARM|out-of-memory|deadly signal|fuzz target exited' \
-		    "$d/log" | head -8 | sed 's/^/    | /'
+		grep -E "$why" "$d/log" | head -8 | sed 's/^/    | /'
 		ls "$d/artifacts"/* 2>/dev/null | sed 's/^/    artifact: /'
 		echo "    log: $d/log"
 		return 1
