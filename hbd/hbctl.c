@@ -557,41 +557,14 @@ cl_signon(void)
 	return 0;
 }
 
-/* cl_status: heartbeat's words and exit codes. */
+/* cl_status's answer from a status object; heartbeat's words and codes */
 static int
-cl_status_main(int argc, char **argv)
+cl_answer(const struct jval *st, const char *cmd, int human, int argc,
+    char **argv, int i)
 {
 	const struct jval	*n, *l;
-	struct jval		*st;
-	const char		*cmd;
-	int			 human = 0, i, only = 0;
+	int			 only = 0;
 
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-m") == 0)
-			human = 1;
-		else if (strcmp(argv[i], "-h") == 0)
-			cl_usage();
-	}
-	if (i >= argc)
-		cl_usage();
-	cmd = argv[i++];
-	if (strcmp(cmd, "hbstatus") == 0) {
-		if (try_connect() == -1) {
-			printf("Heartbeat is stopped on this machine.\n");
-			return 1;
-		}
-		printf("Heartbeat is running on this machine.\n");
-		return 0;
-	}
-	if (strcmp(cmd, "listnodes") == 0 || strcmp(cmd, "nodestatus") == 0 ||
-	    strcmp(cmd, "nodetype") == 0 || strcmp(cmd, "listhblinks") == 0 ||
-	    strcmp(cmd, "hblinkstatus") == 0 || strcmp(cmd, "rscstatus") == 0)
-		cl_signon();
-	else {
-		fprintf(stderr, "%s: invalid sub-command.\n", cmd);
-		return 11;
-	}
-	st = get_status();
 	if (strcmp(cmd, "listnodes") == 0) {
 		for (; i < argc; i++)
 			only = strcmp(argv[i], "-p") == 0 ? 'p' :
@@ -670,6 +643,45 @@ cl_status_main(int argc, char **argv)
 		}
 	fprintf(stderr, "Error. May be due to incorrect link name\n");
 	return 11;
+}
+
+/* cl_status: heartbeat's words and exit codes. */
+static int
+cl_status_main(int argc, char **argv)
+{
+	struct jval		*st;
+	const char		*cmd;
+	int			 human = 0, i, rc;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-m") == 0)
+			human = 1;
+		else if (strcmp(argv[i], "-h") == 0)
+			cl_usage();
+	}
+	if (i >= argc)
+		cl_usage();
+	cmd = argv[i++];
+	if (strcmp(cmd, "hbstatus") == 0) {
+		if (try_connect() == -1) {
+			printf("Heartbeat is stopped on this machine.\n");
+			return 1;
+		}
+		printf("Heartbeat is running on this machine.\n");
+		return 0;
+	}
+	if (strcmp(cmd, "listnodes") == 0 || strcmp(cmd, "nodestatus") == 0 ||
+	    strcmp(cmd, "nodetype") == 0 || strcmp(cmd, "listhblinks") == 0 ||
+	    strcmp(cmd, "hblinkstatus") == 0 || strcmp(cmd, "rscstatus") == 0)
+		cl_signon();
+	else {
+		fprintf(stderr, "%s: invalid sub-command.\n", cmd);
+		return 11;
+	}
+	st = get_status();
+	rc = cl_answer(st, cmd, human, argc, argv, i);
+	json_free(st);
+	return rc;
 }
 
 /* hb_standby / hb_takeover [all|foreign|local|failback] */

@@ -472,16 +472,16 @@ main(int argc, char **argv)
 		    "agents, ping nodes and real-time scheduling will fail\n");
 
 	if (lock_pidfile() == -1)
-		return 1;
+		goto fail;
 	cluster_set_reload_hook(reload);
 	if (ctl_listen(sock, c, &h) == -1) {
 		fprintf(stderr, "hbd: cannot create the control socket %s\n",
 		    sock);
-		return 1;
+		goto fail;
 	}
 	if (!foreground && daemonize() == -1) {
 		fprintf(stderr, "hbd: cannot daemonize: %s\n", strerror(errno));
-		return 1;
+		goto fail;
 	}
 	/*
 	 * The event loop is made after the fork: a signalfd polled through
@@ -491,7 +491,7 @@ main(int argc, char **argv)
 	if (ev_init() == -1) {
 		fprintf(stderr, "hbd: cannot set up the event loop: %s\n",
 		    strerror(errno));
-		return 1;
+		goto fail;
 	}
 	ctl_start();
 	write_pidfile();
@@ -535,4 +535,7 @@ main(int argc, char **argv)
 	log_info("hbd stopped");
 	log_close();
 	return 0;
+fail:
+	conf_free(c);
+	return 1;
 }

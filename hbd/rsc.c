@@ -99,6 +99,7 @@ struct grp {
 	struct ev_timer	 timer;		/* monitor interval, stop retry */
 	int		 probed;
 	int		 restart_from;
+	int		 gave_up;	/* monitoring gave up on it */
 
 	struct rstate	 rs[HBD_MAX_RSC];
 	int64_t		 restarts[64];
@@ -580,9 +581,11 @@ finish_stop(struct grp *g, int undo)
 	if (undo) {
 		set_state(g, GS_FAILED);
 		g->failures++;
-		log_warnx("group %s: start failed here; resources stopped",
-		    g->cg->name);
-		emit_group("group_failed", g, "detail", "start failed");
+		log_warnx("group %s: %s; resources stopped", g->cg->name,
+		    g->gave_up ? "it kept failing here" : "start failed here");
+		emit_group("group_failed", g, "detail", g->gave_up ?
+		    "kept failing" : "start failed");
+		g->gave_up = 0;
 		/* let the peer have it, unless it failed there too */
 		if (!shutting_down && peer_active() && g->target == me &&
 		    !(g->peer_valid && g->peer.state == GS_FAILED))
@@ -761,6 +764,7 @@ monitor_failed(struct grp *g, int ri)
 	    "moving the group", g->cg->name, g->cg->rsc[ri].spec,
 	    conf->max_restarts, conf->restart_window_ms / 1000);
 	g->plan = PLAN_NONE;
+	g->gave_up = 1;
 	/* stop everything, report failed, offer it to the peer */
 	plan_reset(g, PLAN_UNDO);
 	set_state(g, GS_STOPPING);
@@ -1069,6 +1073,18 @@ evaluate(struct grp *g)
 	}
 
 	if (g->target != me) {
+		/*
+		 * Adopted at start-up under a placement nobody agreed to (a
+		 * fresh one, or one loaded from a lost or stale state dir):
+		 * the peer's placement decides, so hear it before stopping.
+		 */
+		if (g->state == GS_STARTED && g->reason == MR_STARTUP &&
+		    peer >= 0 && (pst == NODE_INIT || !g->peer_valid)) {
+			log_wait(g, "running here, placed elsewhere by a "
+			    "placement not agreed yet: waiting to hear %s",
+			    node_name(peer));
+			return;
+		}
 		if (g->state == GS_STARTED || g->state == GS_STARTING)
 			begin_stop(g);
 		return;
@@ -1176,11 +1192,18 @@ rsc_evaluate_all(void)
  * has healed. Both compute the same winner and move the placement to it;
  * the loser's evaluate() then stops its copy.
  */
+/*
+ * The peer claims a group for itself that runs here and not there: it
+ * took us for dead (MR_NODE_DEAD), or it is announcing a claim it saved
+ * before it was fenced or restarted (load_placements() gives every saved
+ * placement MR_STARTUP, the reason is not saved).
+ */
 static int
 stale_claim(const struct grp *g, const struct hb_group *pg)
 {
-	return pg->reason == MR_NODE_DEAD && pg->target == peer &&
-	    pg->proposer == peer && running(g->state) && !running(pg->state);
+	return (pg->reason == MR_NODE_DEAD || pg->reason == MR_STARTUP) &&
+	    pg->target == peer && pg->proposer == peer && running(g->state) &&
+	    !running(pg->state);
 }
 
 static int
@@ -1303,6 +1326,21 @@ rsc_peer_restarted(void)
 	failback_pending = 1;
 }
 
+/*
+ * The peer is gone: this node is the only place left for a group whose
+ * start failed here earlier (cleanly: everything was stopped). Try it once
+ * more; a second failure leaves it FAILED, as there is nobody to hand it to.
+ */
+static void
+retry_failed_start(struct grp *g)
+{
+	if (g->state == GS_FAILED && !g->dirty && g->plan == PLAN_NONE) {
+		log_notice("group %s: the peer is gone; retrying the start "
+		    "that failed here", g->cg->name);
+		set_state(g, GS_STOPPED);
+	}
+}
+
 void
 rsc_member_event(const struct member_ev *e)
 {
@@ -1318,18 +1356,30 @@ rsc_member_event(const struct member_ev *e)
 			groups[i].peer_dirty_at_death = 0;
 		}
 		peer_ping_valid = 0;
-		failback_pending = 1;
+		/*
+		 * Fail back when the peer joins: it was dead, or it is still
+		 * probing (booting). Not when this daemon has just restarted
+		 * and finds the peer active as before: what runs here was
+		 * adopted as it was, and a daemon restart must not move it.
+		 */
+		if (mem->nodes[peer].dead_count > 0 ||
+		    mem->nodes[peer].peer_status == HB_ST_INIT)
+			failback_pending = 1;
 		break;
 	case ME_NODE_RESTARTED:
 		rsc_peer_restarted();
 		break;
 	case ME_NODE_LEFT:
-		for (i = 0; i < ngroups; i++)
+		for (i = 0; i < ngroups; i++) {
 			groups[i].peer_valid = 0;
+			retry_failed_start(&groups[i]);
+		}
 		break;
 	case ME_NODE_DEAD:
-		for (i = 0; i < ngroups; i++)
+		for (i = 0; i < ngroups; i++) {
 			groups[i].logged_wait = 0;
+			retry_failed_start(&groups[i]);
+		}
 		fence_peer();
 		break;
 	default:

@@ -22,6 +22,8 @@
 #include "state.h"
 #include "util.h"
 
+#define STATE_EPOCH_MAX	0x7fffffffUL
+
 static char	 dirpath[PATH_MAX];
 
 const char *
@@ -51,9 +53,15 @@ mkdirs(const char *path)
 int
 state_open(const char *dir)
 {
+	struct stat	 st;
+
 	hbd_strlcpy(dirpath, dir, sizeof(dirpath));
 	if (mkdirs(dir) == -1) {
 		log_warn("state directory %s", dir);
+		return -1;
+	}
+	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		log_warnx("state directory %s is not a directory", dir);
 		return -1;
 	}
 	return 0;
@@ -142,19 +150,30 @@ state_load_placements(struct state_placement *p, int max)
 		return 0;
 	for (line = strtok_r(b, "\n", &save); line && n < max;
 	    line = strtok_r(NULL, "\n", &save)) {
-		char	*f[4], *s2 = NULL, *tok;
-		int	 k = 0;
+		char		*f[4], *s2 = NULL, *tok, *end = NULL;
+		unsigned long	 epoch = 0;
+		int		 k = 0;
 
 		for (tok = strtok_r(line, "\t", &s2); tok && k < 4;
 		    tok = strtok_r(NULL, "\t", &s2))
 			f[k++] = tok;
-		if (k != 4) {
+		if (k == 4) {
+			errno = 0;
+			epoch = strtoul(f[1], &end, 10);
+		}
+		/*
+		 * An epoch no cluster reaches (2^31 moves) is corruption: taken
+		 * as it is, it outbids the running peer and the next proposal
+		 * wraps to 0, which the peer ignores for good.
+		 */
+		if (k != 4 || errno || end == f[1] || *end != '\0' ||
+		    epoch == 0 || epoch > STATE_EPOCH_MAX) {
 			log_warnx("state: ignoring a corrupt line in %s/"
 			    "placement", dirpath);
 			continue;
 		}
 		hbd_strlcpy(p[n].group, f[0], sizeof(p[n].group));
-		p[n].epoch = (uint32_t)strtoul(f[1], NULL, 10);
+		p[n].epoch = (uint32_t)epoch;
 		hbd_strlcpy(p[n].proposer, f[2], sizeof(p[n].proposer));
 		hbd_strlcpy(p[n].target, f[3], sizeof(p[n].target));
 		n++;

@@ -84,6 +84,10 @@ clean-local: clean-local-fuzz
 clean-local-fuzz:
 	rm -rf tests/fuzz/build
 
+# --- chaos, crash recovery, sanitizers, valgrind ---
+include tests/chaos/local.mk
+include tests/sanitize/local.mk
+
 # --- install layout, units, Debian packages, monitoring templates ---
 include tests/ecosystem/local.mk
 
