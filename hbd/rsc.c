@@ -48,7 +48,8 @@ enum plan_kind {
 	PLAN_STOP,
 	PLAN_UNDO,	/* stopping after a failed start */
 	PLAN_MONITOR,
-	PLAN_RESTART	/* stop tail, start tail: a monitor failure */
+	PLAN_RESTART,	/* stop tail, start tail: a monitor failure */
+	PLAN_REASSERT	/* start again what runs: announce it after a heal */
 };
 
 enum action {
@@ -100,6 +101,7 @@ struct grp {
 	int		 probed;
 	int		 restart_from;
 	int		 gave_up;	/* monitoring gave up on it */
+	int		 reassert;	/* kept after a heal: announce again */
 
 	struct rstate	 rs[HBD_MAX_RSC];
 	int64_t		 restarts[64];
@@ -199,6 +201,8 @@ set_state(struct grp *g, int s)
 		g->state = s;
 		g->changed = mono_ms();
 	}
+	if (s != GS_STARTED && s != GS_STARTING)
+		g->reassert = 0;
 }
 
 static void
@@ -711,6 +715,36 @@ begin_stop(struct grp *g)
 	run_step(g);
 }
 
+/*
+ * A partition healed and this node kept the group the peer also ran. The
+ * peer's copy announced the VIP last (its takeover sent the gratuitous
+ * ARPs), so clients and switches still send to the peer's MAC, which no
+ * longer has the address: until their ARP entries expire (half a minute
+ * and more) the service is unreachable although it runs here. Once the
+ * peer has stopped its copy, start every resource again: starts are
+ * idempotent, and the IP agents announce the address again when it is
+ * already there (keepalived does the same on a lower-priority advert).
+ */
+static void
+begin_reassert(struct grp *g)
+{
+	int	 i;
+
+	if (g->plan == PLAN_MONITOR) {
+		agent_cancel(&g->run);
+		g->plan = PLAN_NONE;
+	}
+	ev_timer_del(&g->timer);
+	g->reassert = 0;
+	plan_reset(g, PLAN_REASSERT);
+	for (i = 0; i < g->cg->nrsc; i++)
+		plan_add(g, i, ACT_START);
+	log_notice("group %s: %s has stopped its copy: announcing the group "
+	    "here again", g->cg->name, node_name(peer));
+	emit_group("group_reasserted", g, NULL, NULL);
+	run_step(g);
+}
+
 static void
 begin_monitor(struct grp *g)
 {
@@ -864,6 +898,10 @@ next_step(struct grp *g)
 		g->plan = PLAN_NONE;
 		log_info("group %s: restarted", g->cg->name);
 		emit_group("group_restarted", g, NULL, NULL);
+		monitor_schedule(g);
+		break;
+	case PLAN_REASSERT:
+		g->plan = PLAN_NONE;
 		monitor_schedule(g);
 		break;
 	case PLAN_NONE:
@@ -1093,6 +1131,9 @@ evaluate(struct grp *g)
 	/* the placement is ours */
 	switch (g->state) {
 	case GS_STARTED:
+		if (g->reassert && g->peer_valid && !running(g->peer.state) &&
+		    pst != NODE_DEAD)
+			begin_reassert(g);
 		return;
 	case GS_STOPPED:
 		break;
@@ -1272,6 +1313,10 @@ rsc_peer_update(const struct hb_msg *m)
 		g->peer_dirty_at_death = (pg->flags & GF_DIRTY) != 0;
 		if (pg->target != HB_NO_NODE && pg->target >= conf->nnodes)
 			continue;	/* nonsense: ignore the placement */
+		/* both run it: whoever keeps it announces it again */
+		if (running(pg->state) && (g->state == GS_STARTED ||
+		    g->state == GS_STARTING))
+			g->reassert = 1;
 		if (both_running(g) && needs_heal(g)) {
 			heal(g);
 			changed = 1;
@@ -1287,6 +1332,7 @@ rsc_peer_update(const struct hb_msg *m)
 			    "dead, but it runs here: keeping it", g->cg->name,
 			    node_name(peer));
 			g->epoch = pg->epoch;
+			g->reassert = 1;
 			propose(g, me, MR_PEER_REQUEST);
 			changed = 1;
 		} else if (pair_cmp(pg->epoch, pg->proposer, g->epoch,
