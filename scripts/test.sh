@@ -34,8 +34,11 @@ fi
 if [ "$fail" -gt 0 ]; then
 	echo "failed tests:"
 	for t in $(find tests -name '*.trs'); do
-		grep -qE ':test-result: (FAIL|ERROR|XPASS)' "$t" &&
-		    echo "  ${t%.trs} (see ${t%.trs}.log)"
+		grep -qE ':test-result: (FAIL|ERROR|XPASS)' "$t" ||
+		    continue
+		echo "  ${t%.trs} (see ${t%.trs}.log), its last lines:"
+		# CI shows only this output: say why, not just which
+		tail -n 25 "${t%.trs}.log" | cut -c1-200 | sed 's/^/    | /'
 	done
 fi
 echo "$pass passed, $fail failed, ${skip:-0} skipped"
