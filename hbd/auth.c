@@ -4,16 +4,23 @@
  * is tried, which is how keys are rotated (old and new both defined, then
  * "auth" switched, then the old one removed). crc exists only so a
  * heartbeat authkeys file keeps working; it authenticates nothing.
+ *
+ * Each key's HMAC context is made once and re-initialised with its key
+ * for every packet: the one-shot HMAC() fetches the algorithm and builds
+ * a context each time, which costs four times the CPU and keeps most of
+ * libcrypto's fetching machinery resident.
  */
 #include "config.h"
 
 #include <string.h>
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include "auth.h"
+#include "util.h"
 
 static uint32_t	crc_table[256];
 static int	crc_ready;
@@ -68,12 +75,90 @@ auth_digest_len(enum auth_method m)
 	return md ? EVP_MD_get_size(md) : 4;
 }
 
+/* one prepared context per key in use (a reload may bring new ones) */
+struct mac_slot {
+	enum auth_method method;
+	unsigned char	 secret[sizeof(((struct conf_key *)0)->secret)];
+	size_t		 secretlen;
+	EVP_MAC_CTX	*ctx;
+	unsigned long	 used;
+};
+
+static struct mac_slot	 slots[2 * HBD_MAX_KEYS];
+static unsigned long	 slot_clock;
+static EVP_MAC		*hmac;
+
+static const char *
+method_name(enum auth_method m)
+{
+	switch (m) {
+	case AUTH_MD5:
+		return "MD5";
+	case AUTH_SHA1:
+		return "SHA1";
+	case AUTH_SHA256:
+		return "SHA256";
+	case AUTH_SHA512:
+		return "SHA512";
+	case AUTH_CRC:
+		break;
+	}
+	return NULL;
+}
+
+static void
+slot_clear(struct mac_slot *s)
+{
+	EVP_MAC_CTX_free(s->ctx);
+	OPENSSL_cleanse(s, sizeof(*s));
+}
+
+/* The prepared context for this key, made (or remade) when needed. */
+static EVP_MAC_CTX *
+key_ctx(const struct conf_key *k)
+{
+	struct mac_slot	*s, *victim = &slots[0];
+	OSSL_PARAM	 params[2];
+	size_t		 i;
+
+	for (i = 0; i < nitems(slots); i++) {
+		s = &slots[i];
+		if (s->ctx != NULL && s->method == k->method &&
+		    s->secretlen == k->secretlen &&
+		    CRYPTO_memcmp(s->secret, k->secret, k->secretlen) == 0) {
+			s->used = ++slot_clock;
+			return s->ctx;
+		}
+		if (s->used < victim->used)
+			victim = s;
+	}
+	if (hmac == NULL && (hmac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+		return NULL;
+	slot_clear(victim);
+	if ((victim->ctx = EVP_MAC_CTX_new(hmac)) == NULL)
+		return NULL;
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    (char *)method_name(k->method), 0);
+	params[1] = OSSL_PARAM_construct_end();
+	/* an empty key is legal HMAC; OpenSSL wants a non-NULL pointer */
+	if (!EVP_MAC_init(victim->ctx, k->secretlen ? k->secret :
+	    (const unsigned char *)"", k->secretlen, params)) {
+		slot_clear(victim);
+		return NULL;
+	}
+	victim->method = k->method;
+	memcpy(victim->secret, k->secret, k->secretlen);
+	victim->secretlen = k->secretlen;
+	victim->used = ++slot_clock;
+	return victim->ctx;
+}
+
 static int
 compute(const struct conf_key *k, const void *data, size_t len,
     uint8_t *out)
 {
-	const EVP_MD	*md;
-	unsigned int	 dlen = 0;
+	EVP_MAC_CTX	*ctx;
+	size_t		 dlen = 0;
 
 	if (k->method == AUTH_CRC) {
 		uint32_t	 c = auth_crc32(data, len);
@@ -84,9 +169,10 @@ compute(const struct conf_key *k, const void *data, size_t len,
 		out[3] = (uint8_t)c;
 		return 4;
 	}
-	md = method_md(k->method);
-	if (HMAC(md, k->secret, (int)k->secretlen, data, len, out,
-	    &dlen) == NULL)
+	/* NULL key: the context's own again, from the start */
+	if ((ctx = key_ctx(k)) == NULL || !EVP_MAC_init(ctx, NULL, 0, NULL) ||
+	    !EVP_MAC_update(ctx, data, len) ||
+	    !EVP_MAC_final(ctx, out, &dlen, AUTH_MAX_DIGEST))
 		return -1;
 	return (int)dlen;
 }

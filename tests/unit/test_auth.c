@@ -11,6 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "auth.h"
 #include "conf.h"
 
@@ -130,6 +133,48 @@ test_rotation(void **state)
 	assert_int_equal(auth_verify(&c, 1, "beat", 4, d, (size_t)n - 1), -1);
 }
 
+/*
+ * auth keeps one prepared context per key: many more keys than it keeps
+ * (a reload after a reload...), used in turn and again, and keys that
+ * differ only in method or length, must each give OpenSSL's one-shot
+ * HMAC of the same key, never a neighbour's.
+ */
+static void
+test_key_contexts(void **state)
+{
+	static const enum auth_method ms[] = { AUTH_MD5, AUTH_SHA1,
+	    AUTH_SHA256, AUTH_SHA512 };
+	static const char data[] = "a heartbeat packet";
+	struct conf	 c;
+	uint8_t		 d[AUTH_MAX_DIGEST], want[EVP_MAX_MD_SIZE];
+	unsigned int	 wlen;
+	char		 key[32];
+	int		 round, i, n;
+
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 64; i++) {
+			enum auth_method m = ms[i % 4];
+			const EVP_MD *md = m == AUTH_MD5 ? EVP_md5() :
+			    m == AUTH_SHA1 ? EVP_sha1() : m == AUTH_SHA256 ?
+			    EVP_sha256() : EVP_sha512();
+			size_t	 klen = (size_t)(i % 7) * 3;
+
+			memset(&c, 0, sizeof(c));
+			snprintf(key, sizeof(key), "key-%02d-%s", i / 4,
+			    "xxxxxxxxxxxxxxxx");
+			set_key(&c, 1, m, key, klen);
+			n = auth_sign(&c, 1, data, sizeof(data) - 1, d);
+			assert_non_null(HMAC(md, key, (int)klen,
+			    (const unsigned char *)data, sizeof(data) - 1,
+			    want, &wlen));
+			assert_int_equal(n, (int)wlen);
+			assert_memory_equal(d, want, wlen);
+			assert_int_equal(auth_verify(&c, 1, data,
+			    sizeof(data) - 1, want, wlen), 0);
+		}
+	}
+}
+
 static void
 test_replay_window(void **state)
 {
@@ -181,6 +226,7 @@ main(void)
 		cmocka_unit_test(test_rfc2202),
 		cmocka_unit_test(test_crc),
 		cmocka_unit_test(test_rotation),
+		cmocka_unit_test(test_key_contexts),
 		cmocka_unit_test(test_replay_window),
 		cmocka_unit_test(test_replay_wrap),
 	};
