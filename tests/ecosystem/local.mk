@@ -9,6 +9,7 @@ ECOSYSTEM_TESTS = \
 	tests/ecosystem/snmptt.test \
 	tests/ecosystem/zabbix.test \
 	tests/ecosystem/nagios.test \
-	tests/ecosystem/deb.test
+	tests/ecosystem/deb.test \
+	tests/ecosystem/two-machines.test
 TESTS += $(ECOSYSTEM_TESTS)
 EXTRA_DIST += $(ECOSYSTEM_TESTS) tests/ecosystem/eco.sh
