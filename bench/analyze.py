@@ -146,7 +146,8 @@ def load(work):
     for line in open(os.path.join(work, "raw", "meta.txt")):
         if "=" in line:
             k, v = line.rstrip("\n").split("=", 1)
-            meta[k] = v
+            # several passes may be merged in: keep them all
+            meta[k] = meta[k] + "; " + v if k == "merged" and k in meta else v
     return rd("runs.csv"), rd("footprint.csv"), rd("detect.csv"), rd("stress.csv"), meta
 
 
@@ -510,10 +511,19 @@ def cmd_merge(work, supp, scen):
     rw("runs.csv", lambda r: (r["stack"], r["profile"], r["scenario"]), lambda r: r["scenario"] in scen)
     rw("detect.csv", lambda r: (r["stack"], r["profile"]), lambda r: True)
     rw("footprint.csv", lambda r: (r["stack"], r["profile"]), lambda r: True)
+    rw("stress.csv", lambda r: r["stack"], lambda r: True)
+    sm = {}
+    for line in open(os.path.join(supp, "raw", "meta.txt")):
+        if "=" in line:
+            k, v = line.rstrip("\n").split("=", 1)
+            sm[k] = v
+    profs = sorted(set(r["profile"] for r in csv.DictReader(open(os.path.join(supp, "raw", "runs.csv")))))
+    stacks = sorted(set(r["stack"] for r in csv.DictReader(open(os.path.join(supp, "raw", "runs.csv")))))
     with open(os.path.join(work, "raw", "meta.txt"), "a") as f:
-        f.write("merged=%s from %s (scenarios %s, detection, footprint)\n" % (
-            open(os.path.join(supp, "raw", "meta.txt")).read().split("date=")[1].split("\n")[0],
-            supp, ",".join(sorted(scen))))
+        f.write("merged=%s, hbd %s: %s at %s (%s), with their detection, footprint%s rows\n" % (
+            sm.get("date", "?"), sm.get("hbd_commit", "?"), "/".join(stacks), "/".join(profs),
+            ",".join(sorted(scen)), ", stress" if os.path.exists(os.path.join(supp, "raw", "stress.csv"))
+            and len(list(csv.DictReader(open(os.path.join(supp, "raw", "stress.csv"))))) else ""))
 
 
 def main():

@@ -257,23 +257,29 @@ footprint() {	# SECONDS
 	probe_start
 }
 
+# lab_up LAB-NAME LOG-TAG: the lab for $STACK with the profile's ha.cf
+# (KA WT DT ID set), torn down on exit, logs kept under $RAWLOG/lab-TAG
+lab_up() {
+	RAW=$WORK/raw RAWLOG=$WORK/logs
+	. "$srcdir/tests/lib/lab.sh"
+	. "$srcdir/tests/lib/hbd.sh"
+	. "$here/lib.sh"
+	lab_init "$1" || exit 1
+	export LAB_KEEP_LOGS=$RAWLOG/lab-$2
+	lab_trap
+	st_use "$STACK"
+	lab_setup || die "lab setup"
+	st_conf "$KA" "$WT" "$DT" "$ID" || die "config"
+}
+
 lab_main() {	# STACK PROFILE RUNS FOOT_S SCENARIOS
 	STACK=$1 PROF=$2 RUNS=$3 FOOT=$4 SCEN=$5
 	set -- $(profile "$PROF") || die "unknown profile $PROF"
 	KA=$1 WT=$2 DT=$3 ID=$4 KA_MS=$5 DT_MS=$6
 	CALM=$(awk -v d="$DT_MS" 'BEGIN { printf "%.2f", 2 + d / 1000 }')
 	HOLD=$(awk -v d="$DT_MS" 'BEGIN { printf "%.2f", (d < 2000 ? 2 : d / 1000) }')
-	RAW=$WORK/raw RAWLOG=$WORK/logs
-	. "$srcdir/tests/lib/lab.sh"
-	. "$srcdir/tests/lib/hbd.sh"
-	. "$here/lib.sh"
 	case $STACK in hb) p=bh ;; hbd) p=bd ;; esac
-	lab_init "${p}$PROF" || exit 1
-	export LAB_KEEP_LOGS=$RAWLOG/lab-$STACK-$PROF
-	lab_trap
-	st_use "$STACK"
-	lab_setup || die "lab setup"
-	st_conf "$KA" "$WT" "$DT" "$ID" || die "config"
+	lab_up "${p}$PROF" "$STACK-$PROF"
 	probe_start || die "probe"
 	say "$STACK $PROF: keepalive $KA, deadtime $DT, warntime $WT, initdead $ID"
 	st_start 1 && st_start 2 || die "start"
@@ -302,17 +308,8 @@ stress_main() {
 	set -- $(profile $PROF)
 	KA=$1 WT=$2 DT=$3 ID=$4 DT_MS=$6
 	CALM=3
-	RAW=$WORK/raw RAWLOG=$WORK/logs
-	. "$srcdir/tests/lib/lab.sh"
-	. "$srcdir/tests/lib/hbd.sh"
-	. "$here/lib.sh"
 	case $STACK in hb) p=bhs ;; hbd) p=bds ;; esac
-	lab_init "$p" || exit 1
-	export LAB_KEEP_LOGS=$RAWLOG/lab-stress-$STACK
-	lab_trap
-	st_use "$STACK"
-	lab_setup || die "lab setup"
-	st_conf "$KA" "$WT" "$DT" "$ID" || die "config"
+	lab_up "$p" "stress-$STACK"
 	PROF=stress probe_start || die "probe"
 	st_start 1 && st_start 2 || die "start"
 	steady 120 || die "no steady state"
