@@ -578,7 +578,11 @@ f_kill9() {	# fast|slow
 		start_hbd "$T"
 		expect_ev "$(other $T)" ".type==\"node_restarted\" and .node==\"ha$T\"" "peer sees ha$T restart"
 		NO_RESTART=1
-		STRICT_OWNER=1		# adopted as it was: nothing moves
+		# the owner adopts what runs: nothing moves. The preferred
+		# node restarted while the other owns the group (after a move
+		# or a failure) is a node that returns: with auto_failback on
+		# the group goes back to it, as heartbeat's did.
+		[ "$T" = "$O0" ] || [ "$T" != 1 ] && STRICT_OWNER=1
 	else
 		PARAM="restart after deadtime + 3 s"
 		hold $((HB_DEADTIME + 3))
