@@ -282,7 +282,8 @@ power-off runs (ha1 powered off and on again after kill -9 and power-off).""")
                 continue
             ratio = "—"
             if a and b and a[0] > 0:
-                ratio = "%.2f" % (b[0] / a[0])
+                r = b[0] / a[0]
+                ratio = "%.3f" % r if r < 0.01 else "%.2f" % r
             elif a and b:
                 ratio = "n/a (heartbeat 0)"
             head[(scen, prof)] = (a, b)
@@ -517,8 +518,10 @@ def cmd_merge(work, supp, scen):
         if "=" in line:
             k, v = line.rstrip("\n").split("=", 1)
             sm[k] = v
-    profs = sorted(set(r["profile"] for r in csv.DictReader(open(os.path.join(supp, "raw", "runs.csv")))))
-    stacks = sorted(set(r["stack"] for r in csv.DictReader(open(os.path.join(supp, "raw", "runs.csv")))))
+    rows = list(csv.DictReader(open(os.path.join(supp, "raw", "runs.csv"))))
+    rows += list(csv.DictReader(open(os.path.join(supp, "raw", "footprint.csv"))))
+    profs = sorted(set(r["profile"] for r in rows))
+    stacks = sorted(set(r["stack"] for r in rows))
     with open(os.path.join(work, "raw", "meta.txt"), "a") as f:
         f.write("merged=%s, hbd %s: %s at %s (%s), with their detection, footprint%s rows\n" % (
             sm.get("date", "?"), sm.get("hbd_commit", "?"), "/".join(stacks), "/".join(profs),
