@@ -694,16 +694,23 @@ begin_start(struct grp *g)
 	run_step(g);
 }
 
+/* A monitor in flight (or due) gives way to a real plan. */
 static void
-begin_stop(struct grp *g)
+cancel_monitor(struct grp *g)
 {
-	int	 i;
-
 	if (g->plan == PLAN_MONITOR) {
 		agent_cancel(&g->run);
 		g->plan = PLAN_NONE;
 	}
 	ev_timer_del(&g->timer);
+}
+
+static void
+begin_stop(struct grp *g)
+{
+	int	 i;
+
+	cancel_monitor(g);
 	plan_reset(g, PLAN_STOP);
 	set_state(g, GS_STOPPING);
 	for (i = g->cg->nrsc - 1; i >= 0; i--)
@@ -730,11 +737,7 @@ begin_reassert(struct grp *g)
 {
 	int	 i;
 
-	if (g->plan == PLAN_MONITOR) {
-		agent_cancel(&g->run);
-		g->plan = PLAN_NONE;
-	}
-	ev_timer_del(&g->timer);
+	cancel_monitor(g);
 	g->reassert = 0;
 	plan_reset(g, PLAN_REASSERT);
 	for (i = 0; i < g->cg->nrsc; i++)

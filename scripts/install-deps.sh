@@ -12,7 +12,7 @@ fi
 BUILD="autoconf automake libtool pkg-config make gcc
 	libconfig-dev libssl-dev libcmocka-dev libsnmp-dev"
 LAB="iproute2 iputils-ping iputils-arping socat util-linux procps psmisc
-	e2fsprogs xfsprogs nftables iptables curl ca-certificates jq
+	e2fsprogs xfsprogs nftables iptables curl ca-certificates openssl jq
 	libnetfilter-queue-dev libnfnetlink-dev"
 SERVICES="apache2 nfs-ganesha nfs-ganesha-vfs rpcbind nfs-common
 	libnfs-utils snmpd snmptrapd snmp libsnmp-base"
