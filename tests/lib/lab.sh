@@ -349,6 +349,12 @@ _lab_cgroot()
 lab_init()
 {
 	local p=${1:-} t
+	# HBD_LAB_TAG: a suffix that lets two checkouts run the same test
+	# at once (their fixed prefixes would otherwise collide)
+	if [ -n "${HBD_LAB_TAG:-}" ] && [ $((${#p} + ${#HBD_LAB_TAG})) -le 11 ]
+	then
+		p=$p$HBD_LAB_TAG
+	fi
 	case $p in
 	''|[!a-zA-Z]*|*[!a-zA-Z0-9_]*)
 		_lab_err "lab_init: prefix must be [a-zA-Z][a-zA-Z0-9_]*, got '$p'"
