@@ -583,6 +583,15 @@ core_rx(struct core *c, int medium, const uint8_t *pkt, size_t len,
 	fr = fresh(c, &m);
 	if (!check_generation(c, &m, fr, from))
 		goto out;
+#if HBD_MUTANT != MUT_UNFRESH_LEFT
+	if (m.status == HB_ST_LEFT && !fr) {
+		/* a goodbye counts as "everything stopped there" only when it
+		 * is an answer to us, not a recording */
+		drop(c, RL_STALE, &c->cnt.stale, from, "a goodbye that "
+		    "acknowledges no recent packet of ours");
+		goto out;
+	}
+#endif
 	news = member_rx(&c->mem, node, medium, &m, c->now, ev, &n, &v);
 	if (news < 0) {
 		drop(c, RL_REPLAY, &c->cnt.replays, from, "replayed (%s "
