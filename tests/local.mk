@@ -71,6 +71,7 @@ SYSTEM_TESTS = \
 	tests/system/24-ping.test \
 	tests/system/25-ocf-agents.test \
 	tests/system/26-reload.test \
+	tests/system/27-stop-retry.test \
 	tests/system/30-control.test \
 	tests/system/40-partition-fence.test \
 	tests/system/41-partition-ping.test \
