@@ -110,18 +110,24 @@ struct core_action {
 	int64_t		 due;		/* CA_TIMER */
 	int		 prio;		/* CA_LOG */
 	const char	*text;		/* CA_EVENT, CA_LOG: valid until drain */
+	size_t		 off_;		/* internal: offset in the arena */
 };
 
 /* ---- life ---- */
 
 /*
  * A node starts from its configuration and what its state directory held
- * (NULL: nothing usable; the caller then supplies a generation anyway).
- * The configuration stays owned by the caller and must outlive its use
+ * (NULL: nothing usable). Its generation is one more than the persisted
+ * one, and at least wall_sec (the wall clock in seconds: the fallback
+ * when the state is lost); the first action persists it. The
+ * configuration stays owned by the caller and must outlive its use
  * (until core_reload() replaces it, or core_free()).
  */
 struct core	*core_new(const struct conf *, const struct core_persist *,
-		    uint32_t generation, int64_t now);
+		    uint32_t wall_sec, int64_t now);
+/* Only notices and worse as CA_LOG, and no CA_EVENT (the simulator's
+ * fast mode); off by default. */
+void		 core_set_quiet(struct core *, int);
 void		 core_free(struct core *);
 void		 core_start(struct core *, int64_t now);	/* probes */
 

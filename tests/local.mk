@@ -31,6 +31,10 @@ tests_unit_test_json_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conf_LDADD = $(UNIT_LDADD)
 tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
 
+# --- the decision core links no I/O, clock or process call ---
+TESTS += tests/unit/core-purity.test
+EXTRA_DIST += tests/unit/core-purity.test
+
 # --- configuration tests through hbd -n ---
 TESTS += tests/conf/conf.test tests/conf/equiv.test
 EXTRA_DIST += tests/conf/conf.test tests/conf/equiv.test tests/conf/bad \
