@@ -95,6 +95,7 @@ struct node {
 	int		 variant;
 	const struct conf *conf;
 	int64_t		 started_at, down_since;
+	int64_t		 clock_back;	/* s: the wall clock is this far behind */
 	uint32_t	 timer_gen[CORE_NTIMERS];
 	int		 restart_pending;
 
@@ -159,6 +160,8 @@ static const char	*admin_cmd[32];
 static char		 admin_text[32][160];
 static int		 nadmin;
 static struct buf	 reply_buf;
+static int		 firing_timer = -1, firing_node = -1;
+int			 sim_spin_ok;
 
 static const char *node_name[SIM_NODES] = { "alpha", "bravo" };
 static const char *link_from[SIM_LINKS][SIM_NODES] = {
@@ -348,11 +351,16 @@ sim_global_init(void)
 
 /* ---- helpers ---- */
 
+/*
+ * Started or starting; or stopping (or failed to stop) with something of
+ * it really active. A node that stops what a probe could not judge
+ * ("error") while the peer runs the group is cleaning up, not running it.
+ */
 static int
-grp_running_state(int st, int dirty)
+grp_running_state(int st, int dirty, int active)
 {
-	return st == GS_STARTING || st == GS_STARTED || st == GS_STOPPING ||
-	    (st == GS_FAILED && dirty);
+	return st == GS_STARTING || st == GS_STARTED ||
+	    ((st == GS_STOPPING || (st == GS_FAILED && dirty)) && active);
 }
 
 static int
@@ -381,6 +389,20 @@ static uint32_t
 wall_s(const struct sim *s)
 {
 	return WALL_BASE + (uint32_t)(s->now / 1000);
+}
+
+/*
+ * A node's wall clock, which may have stepped back. With the state
+ * directory lost or stale too, hbd cannot know its last generation
+ * (state.c says so: the peer rejects it until the peer restarts): the
+ * simulator does not combine the two.
+ */
+static uint32_t
+node_wall(const struct sim *s, const struct node *n, int kept)
+{
+	if (!kept)
+		return wall_s(s);
+	return wall_s(s) - (uint32_t)n->clock_back;
 }
 
 static void drain(struct sim *, struct node *);
@@ -432,7 +454,6 @@ static void
 daemon_start(struct sim *s, struct node *n, int mode)
 {
 	const struct core_persist	*p = NULL;
-	uint32_t			 gen;
 
 	n->restart_pending = 0;
 	if (n->core || !n->machine_on || s->done)
@@ -450,10 +471,6 @@ daemon_start(struct sim *s, struct node *n, int mode)
 			p = &n->hist[rng_below(&s->r, (uint32_t)n->nhist)];
 		break;
 	}
-	/* state.c: max(stored + 1, seconds since the epoch) */
-	gen = wall_s(s);
-	if (p && p->generation + 1 > gen)
-		gen = p->generation + 1;
 	n->inc++;
 	n->started_at = s->now;
 	memset(n->timer_gen, 0, sizeof(n->timer_gen));
@@ -462,14 +479,16 @@ daemon_start(struct sim *s, struct node *n, int mode)
 	n->seen_slot = 0;
 	s->mail[n->idx] = -1;
 	n->seen_mail = s->mail_ver[n->idx];
-	tr(s, "%s: hbd starts, generation %u, state %s", node_name[n->idx],
-	    gen, mode == PM_KEPT ? (p ? "kept" : "none") : mode == PM_LOST ?
+	tr(s, "%s: hbd starts, wall clock %u, state %s", node_name[n->idx],
+	    node_wall(s, n, mode == PM_KEPT && p), mode == PM_KEPT ? (p ? "kept" : "none") : mode == PM_LOST ?
 	    "lost" : p ? "stale" : "none");
-	n->core = core_new(n->conf, p, gen, s->now);
+	n->core = core_new(n->conf, p, node_wall(s, n, mode == PM_KEPT && p),
+	    s->now);
 	if (n->core == NULL) {
 		fail(s, "core_new failed on %s", node_name[n->idx]);
 		return;
 	}
+	core_set_quiet(n->core, s->o->quiet_core);
 	s->res->restarts++;
 	drain(s, n);
 	if (n->core == NULL)
@@ -581,7 +600,10 @@ do_send(struct sim *s, struct node *n, const struct core_action *a)
 			net_send(s, n->idx, link, pi);
 			continue;
 		}
-		if (n->disk_stall)
+		/* a cut or lossy disk path: this write does not land */
+		if (n->disk_stall || s->net[L_DISK][n->idx].cut ||
+		    (s->net[L_DISK][n->idx].loss && rng_chance(&s->r,
+		    (uint32_t)s->net[L_DISK][n->idx].loss)))
 			continue;
 		s->slot[n->idx] = pi;
 		s->slot_ver[n->idx]++;
@@ -760,7 +782,15 @@ drain(struct sim *s, struct node *n)
 			if (a->timer < 0 || a->timer >= CORE_NTIMERS)
 				break;
 			n->timer_gen[a->timer]++;
-			if (a->due >= 0)
+			/*
+			 * --spin-ok: a timer re-armed in the past by its own
+			 * handler waits a ms, as a busy real loop would
+			 */
+			if (a->due >= 0 && a->due <= s->now && sim_spin_ok &&
+			    a->timer == firing_timer && n->idx == firing_node)
+				push(s, s->now + 1, 0, E_TIMER, n->idx, n->inc,
+				    a->timer, (int32_t)n->timer_gen[a->timer]);
+			else if (a->due >= 0)
 				push(s, a->due, 0, E_TIMER, n->idx, n->inc,
 				    a->timer, (int32_t)n->timer_gen[a->timer]);
 			break;
@@ -850,7 +880,8 @@ check_safety(struct sim *s)
 			}
 			memset(&v[i], 0, sizeof(v[i]));
 			core_group_view(s->n[i].core, g, &v[i]);
-			if (!grp_running_state(v[i].state, v[i].dirty))
+			if (!grp_running_state(v[i].state, v[i].dirty,
+			    world_any(&s->n[i], g)))
 				both = 0;
 		}
 		if (both) {
@@ -1147,6 +1178,9 @@ fault_begin(struct sim *s, int fi)
 		break;
 	case F_GARBAGE:
 		push(s, s->now, 1, E_REPLAY, f->node, 0, fi, 1);
+		break;
+	case F_CLOCK:
+		n->clock_back += f->x;
 		break;
 	}
 	if (f->dur > 0 && f->kind != F_REPLAY)
@@ -1494,7 +1528,10 @@ step(struct sim *s, const struct ev *e)
 		    n->timer_gen[e->a] != (uint32_t)e->b)
 			break;
 		core_timer(n->core, e->a, s->now);
+		firing_timer = e->a;
+		firing_node = n->idx;
 		drain(s, n);
+		firing_timer = firing_node = -1;
 		break;
 	case E_DELIVER:
 		deliver(s, n, e->a, e->b);
@@ -1556,7 +1593,7 @@ sim_run(const struct scenario *sc, const struct sim_opts *o,
 {
 	static struct sim	 s;
 	struct ev		 e;
-	int			 i;
+	int			 i, same_ms = 0;
 
 	memset(&s, 0, sizeof(s));
 	memset(res, 0, sizeof(*res));
@@ -1603,6 +1640,16 @@ sim_run(const struct scenario *sc, const struct sim_opts *o,
 	push(&s, sc->fault_end, 0, E_HEAL, 0, 0, 0, 0);
 	while (nheap > 0 && !s.done) {
 		e = pop();
+		if (e.t == s.now) {
+			if (++same_ms > 200000) {
+				fail(&s, "livelock: more than 200000 steps at "
+				    "one virtual ms (last: event %d on %s, "
+				    "a=%d)", e.kind, node_name[e.node % 2],
+				    e.a);
+				break;
+			}
+		} else
+			same_ms = 0;
 		s.now = e.t;
 		step(&s, &e);
 		res->steps++;

@@ -91,6 +91,7 @@ enum fault_kind {
 	F_REPLAY,		/* the attacker replays c packets to node */
 	F_DISK_STALL,		/* node's disk servant hangs */
 	F_GARBAGE,		/* a bad frame / a flipped bit on link a */
+	F_CLOCK,		/* node's wall clock steps back x seconds */
 	F_NKINDS
 };
 
@@ -156,5 +157,7 @@ void		 sim_trace_ring_print(FILE *);
 void		 sim_run(const struct scenario *, const struct sim_opts *,
 		    struct sim_result *);
 void		 sim_global_init(void);
+extern int	 sim_spin_ok;
+extern int	 sim_equal_pings;
 
 #endif

@@ -21,6 +21,7 @@
 static char			 topdir[256];
 static struct sim_family	 fams[SIM_NFAMILIES];
 static int			 loaded[SIM_NFAMILIES];
+int				 sim_equal_pings;
 
 static const char *variant_names[SIM_VARIANTS] = {
 	"base", "media-reversed", "pings-changed", "timings-changed",
@@ -123,17 +124,25 @@ write_variant(int bits, int v, const char *dir)
 	for (i = 0; i < n; i++)
 		strcat(media, lines[reversed ? n - 1 - i : i]);
 
+	/*
+	 * Another ping list: the same number of ping nodes (another node,
+	 * or a ping_group), except "all-changed", which adds one
+	 * (--equal-pings: not that either).
+	 */
 	pings[0] = '\0';
 	if (bits & FAM_PING) {
 		if (!pchanged)
 			snprintf(pings, sizeof(pings), "ping %s\n",
 			    world_ping[0]);
+		else if (v == 4 && !sim_equal_pings)
+			snprintf(pings, sizeof(pings), "ping %s %s\n",
+			    world_ping[0], world_ping[2]);
 		else if (bits & FAM_SERIAL)
 			snprintf(pings, sizeof(pings), "ping_group gw %s %s\n",
 			    world_ping[0], world_ping[1]);
 		else
-			snprintf(pings, sizeof(pings), "ping %s %s\n",
-			    world_ping[0], world_ping[2]);
+			snprintf(pings, sizeof(pings), "ping %s\n",
+			    world_ping[2]);
 	}
 	if (!tchanged)
 		snprintf(timing, sizeof(timing), "keepalive 1\nwarntime 3\n"

@@ -124,7 +124,7 @@ shrink(struct scenario *sc, const char *what)
 static void
 report_failure(struct scenario *sc, const struct sim_result *r)
 {
-	struct sim_opts		 o = { 2, 1 };
+	struct sim_opts		 o = { 2, 0 };
 	struct sim_result	 r2;
 	const char		*prog = getenv("SIM_PROG") ?
 	    getenv("SIM_PROG") : "tests/sim/sim";
@@ -253,6 +253,10 @@ main(int argc, char **argv)
 			filter = 1;
 		else if (strcmp(argv[i], "--chaos") == 0)
 			filter = 2;
+		else if (strcmp(argv[i], "--equal-pings") == 0)
+			sim_equal_pings = 1;
+		else if (strcmp(argv[i], "--spin-ok") == 0)
+			sim_spin_ok = 1;
 		else if (strcmp(argv[i], "--no-shrink") == 0)
 			opt_no_shrink = 1;
 		else if (strcmp(argv[i], "--quiet") == 0)

@@ -83,7 +83,7 @@ rng_chance(struct rng *r, uint32_t permille)
 static const char *kind_names[F_NKINDS] = {
 	"link-loss", "link-cut", "link-delay", "link-dup", "daemon-crash",
 	"power-off", "shutdown", "reload", "admin", "agents", "rsc-dies",
-	"fence-mode", "ping-lost", "replay", "disk-stall", "garbage"
+	"fence-mode", "ping-lost", "replay", "disk-stall", "garbage", "clock"
 };
 
 const char *
@@ -183,6 +183,10 @@ fault_describe(const struct fault *f, char *out, size_t len)
 		snprintf(out, len, "a corrupted frame to %s on %s", n,
 		    link_names[f->a % SIM_LINKS]);
 		break;
+	case F_CLOCK:
+		snprintf(out, len, "the wall clock of %s steps back %d s", n,
+		    f->x);
+		break;
 	default:
 		snprintf(out, len, "?");
 	}
@@ -226,13 +230,14 @@ static const int chaos_w[F_NKINDS] = {
 	[F_LINK_DUP] = 5, [F_DAEMON_CRASH] = 9, [F_POWER_OFF] = 5,
 	[F_SHUTDOWN] = 4, [F_RELOAD] = 8, [F_ADMIN] = 8, [F_AGENT] = 8,
 	[F_RSC_DIE] = 4, [F_FENCE_MODE] = 5, [F_PING] = 6, [F_REPLAY] = 12,
-	[F_DISK_STALL] = 3, [F_GARBAGE] = 3
+	[F_DISK_STALL] = 3, [F_GARBAGE] = 3, [F_CLOCK] = 3
 };
 
 static const int calm_w[F_NKINDS] = {
 	[F_LINK_LOSS] = 8, [F_LINK_CUT] = 8, [F_LINK_DELAY] = 5,
 	[F_LINK_DUP] = 6, [F_DAEMON_CRASH] = 8, [F_RELOAD] = 14,
-	[F_PING] = 6, [F_REPLAY] = 12, [F_DISK_STALL] = 2, [F_GARBAGE] = 3
+	[F_PING] = 6, [F_REPLAY] = 12, [F_DISK_STALL] = 2, [F_GARBAGE] = 3,
+	[F_CLOCK] = 3
 };
 
 static int
@@ -329,6 +334,9 @@ make_fault(struct rng *r, const struct scenario *sc,
 		break;
 	case F_GARBAGE:
 		f->a = (uint8_t)pick_link(r, bits, 0);
+		break;
+	case F_CLOCK:
+		f->x = (int32_t)rng_range(r, 1, 3600);
 		break;
 	}
 }
