@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +29,22 @@ static const char *usage_text =
 "  --long H         a time box of H hours\n"
 "  --base N         the first seed of a time box (default: from the clock)\n"
 "  --stride N       seed step, so that processes share a range\n"
-"  --until-fail     stop at the first failure (a mutant hunt)\n";
+"  --until-fail     stop at the first failure (a mutant hunt)\n"
+"  --max-failures N with --time-box: stop after N failures (20); the\n"
+"                   first 3 are shrunk and printed in full\n";
 
 static int	 opt_quiet, opt_no_shrink;
+static uint64_t	 opt_max_fail = 20;
+#define REPORTED_FAILURES	3	/* shrunk and printed in full */
+
+static double
+cpu_s(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static double
 now_s(void)
@@ -184,7 +198,7 @@ run_one(uint64_t seed, int have_keep, uint64_t keep, int trace, int filter,
 		}
 		if (trace)
 			printf("FAILED: %s\n", r.what);
-		else if (opt_no_shrink)
+		else if (opt_no_shrink || t->failed > REPORTED_FAILURES)
 			fprintf(stderr, "FAILED: seed %" PRIu64 ": %s\n", seed,
 			    r.what);
 		else
@@ -205,7 +219,7 @@ main(int argc, char **argv)
 	struct totals	 t;
 	uint64_t	 seed = 0, keep = 0, a = 0, b = 0, base = 0, stride = 1;
 	uint64_t	 min_n = 0, s;
-	double		 box = 0, t0, el;
+	double		 box = 0, t0, el, c0, cpu;
 	int		 i, have_seed = 0, have_keep = 0, have_range = 0, trace = 0;
 	int		 until_fail = 0, filter = 0, have_base = 0, rc = 0;
 
@@ -238,6 +252,9 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--min-scenarios") == 0) {
 			NEED();
 			min_n = strtoull(v, NULL, 0);
+		} else if (strcmp(argv[i], "--max-failures") == 0) {
+			NEED();
+			opt_max_fail = strtoull(v, NULL, 0);
 		} else if (strcmp(argv[i], "--base") == 0) {
 			NEED();
 			base = strtoull(v, NULL, 0);
@@ -266,11 +283,15 @@ main(int argc, char **argv)
 	}
 	if (!have_seed && !have_range && box <= 0)
 		goto usage;
+	/* a core is ~100 KB: keep freed ones in the heap, no mmap churn */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	if (sim_conf_init() == -1)
 		return 2;
 	sim_global_init();
 	memset(&t, 0, sizeof(t));
 	t0 = now_s();
+	c0 = cpu_s();
 	if (have_seed)
 		rc = run_one(seed, have_keep, keep, trace, 0, &t);
 	else if (have_range) {
@@ -284,7 +305,7 @@ main(int argc, char **argv)
 			base = (uint64_t)time(NULL) * 1000003ULL;
 		for (s = base;; s += stride) {
 			rc |= run_one(s, 0, 0, 0, filter, &t);
-			if (rc && until_fail)
+			if (rc && (until_fail || t.failed >= opt_max_fail))
 				break;
 			if ((t.n & 63) == 0 && now_s() - t0 >= box &&
 			    t.n >= min_n)
@@ -292,15 +313,21 @@ main(int argc, char **argv)
 		}
 	}
 	el = now_s() - t0;
+	cpu = cpu_s() - c0;
 	if (!have_seed || !opt_quiet)
 		printf("sim: %" PRIu64 " scenarios (%" PRIu64 " calm), %"
 		    PRIu64 " failed, %.1f virtual hours, %.1f s, %.0f "
-		    "scenarios/s; %" PRIu64 " packets, %" PRIu64 " replays, %"
+		    "scenarios/s (%.0f per CPU second); %" PRIu64 " packets, %"
+		    PRIu64 " replays, %"
 		    PRIu64 " fences, %" PRIu64 " daemon starts, %" PRIu64
 		    " groups left FAILED for an operator\n", t.n, t.calm,
 		    t.failed, (double)t.vtime / 3.6e6, el,
-		    el > 0 ? (double)t.n / el : 0.0, t.packets, t.replays,
+		    el > 0 ? (double)t.n / el : 0.0,
+		    cpu > 0 ? (double)t.n / cpu : 0.0, t.packets, t.replays,
 		    t.fences, t.restarts, t.left_failed);
+	printf("sim-figures: scenarios=%" PRIu64 " failed=%" PRIu64 " wall=%.2f "
+	    "cpu=%.2f vhours=%.2f\n", t.n, t.failed, el, cpu,
+	    (double)t.vtime / 3.6e6);
 	if (t.any_fail)
 		printf("sim: first failure: seed %" PRIu64 " after %" PRIu64
 		    " scenarios, %.1f s\n", t.first_fail_seed,
