@@ -61,6 +61,7 @@ struct pkt {
 	uint32_t	 off;
 	uint16_t	 len;
 	uint8_t		 src, pill;
+	uint8_t		 special;	/* a goodbye or a poison pill */
 	int64_t		 sent;
 	uint32_t	 deliv_inc[SIM_NODES];	/* incarnation it reached */
 };
@@ -132,6 +133,7 @@ struct sim {
 	const struct sim_opts	*o;
 	struct sim_result	*res;
 	struct rng		 r;
+	struct rng		 ra;		/* the attacker's choices */
 	int64_t			 now;
 	uint64_t		 evseq;
 	int			 healed, done;
@@ -153,6 +155,9 @@ static struct ev	*heap;
 static int		 nheap;
 static struct pkt	*pkts;
 static int		 npkts;
+#define MAX_SPECIAL	1024
+static int32_t		 special[MAX_SPECIAL];	/* goodbyes and pills */
+static int		 nspecial;
 static uint8_t		*arena;
 static uint32_t		 arena_used;
 static struct jval	*admin_req[32];
@@ -554,6 +559,16 @@ record(struct sim *s, const struct core_action *a, int src)
 	p->pill = (uint8_t)a->pill;
 	p->sent = s->now;
 	p->deliv_inc[0] = p->deliv_inc[1] = 0;
+	/* hb_msg.h: status and flags follow the name at offset 21 */
+	p->special = 0;
+	if (a->len > 23 && 21 + (size_t)a->bytes[20] + 1 < a->len) {
+		size_t	 o = 21 + (size_t)a->bytes[20];
+
+		p->special = a->bytes[o] == HB_ST_LEFT ||
+		    (a->bytes[o + 1] & HBF_POISON);
+	}
+	if (p->special && nspecial < MAX_SPECIAL)
+		special[nspecial++] = npkts;
 	memcpy(arena + arena_used, a->bytes, a->len);
 	arena_used += (uint32_t)a->len;
 	s->res->packets++;
@@ -1293,8 +1308,12 @@ replay(struct sim *s, struct node *n, int fi, int garbage)
 				break;
 			}
 	} else {
-		link = (int)rng_below(&s->r, SIM_LINKS);
-		pi = (int32_t)rng_below(&s->r, (uint32_t)npkts);
+		/* mostly a goodbye or a pill, when there is one */
+		link = (int)rng_below(&s->ra, SIM_LINKS);
+		if (nspecial > 0 && rng_chance(&s->ra, 700))
+			pi = special[rng_below(&s->ra, (uint32_t)nspecial)];
+		else
+			pi = (int32_t)rng_below(&s->ra, (uint32_t)npkts);
 	}
 	m = s->fam->medium_of[n->variant][n->idx][link];
 	if (m < 0 || (pi < 0 && link != L_SERIAL))
@@ -1602,7 +1621,8 @@ sim_run(const struct scenario *sc, const struct sim_opts *o,
 	s.res = res;
 	s.fam = sim_family(sc->family);
 	rng_seed(&s.r, sc->seed);
-	nheap = npkts = 0;
+	rng_seed(&s.ra, sc->seed ^ 0xa77ac4e5ULL);
+	nheap = npkts = nspecial = 0;
 	arena_used = 0;
 	for (i = 0; i < SIM_NODES; i++) {
 		s.slot[i] = s.mail[i] = -1;

@@ -228,8 +228,8 @@ pick_kind(struct rng *r, const int *w)
 static const int chaos_w[F_NKINDS] = {
 	[F_LINK_LOSS] = 10, [F_LINK_CUT] = 12, [F_LINK_DELAY] = 6,
 	[F_LINK_DUP] = 5, [F_DAEMON_CRASH] = 9, [F_POWER_OFF] = 5,
-	[F_SHUTDOWN] = 4, [F_RELOAD] = 8, [F_ADMIN] = 8, [F_AGENT] = 8,
-	[F_RSC_DIE] = 4, [F_FENCE_MODE] = 5, [F_PING] = 6, [F_REPLAY] = 12,
+	[F_SHUTDOWN] = 6, [F_RELOAD] = 8, [F_ADMIN] = 8, [F_AGENT] = 8,
+	[F_RSC_DIE] = 4, [F_FENCE_MODE] = 5, [F_PING] = 6, [F_REPLAY] = 14,
 	[F_DISK_STALL] = 3, [F_GARBAGE] = 3, [F_CLOCK] = 3
 };
 
