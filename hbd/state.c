@@ -208,8 +208,7 @@ read_u32(const char *name, const char *what)
 	errno = 0;
 	v = strtoul(b, &end, 10);
 	if (errno || end == b || (*end && *end != '\n') || v >= UINT32_MAX) {
-		log_warnx("state: %s/%s (%s) is corrupt; ignoring it", dirpath,
-		    name, what);
+		log_warnx("state: %s/%s is corrupt; %s", dirpath, name, what);
 		return 0;
 	}
 	return (uint32_t)v;
@@ -219,7 +218,7 @@ read_u32(const char *name, const char *what)
 uint32_t
 state_load_generation(void)
 {
-	uint32_t	 g = read_u32("generation", "this node's generation");
+	uint32_t	 g = read_u32("generation", "starting a new generation from the clock");
 
 	if (g == 0)
 		log_info("state: no generation in %s; starting from the clock",
@@ -240,7 +239,7 @@ state_save_generation(uint32_t g)
 uint32_t
 state_load_peer_generation(void)
 {
-	return read_u32("peer-generation", "the peer's generation");
+	return read_u32("peer-generation", "any generation of the peer's is accepted");
 }
 
 int
