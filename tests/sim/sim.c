@@ -580,22 +580,25 @@ net_send(struct sim *s, int src, int link, int32_t pi)
 {
 	struct linkdir	*ld = &s->net[link][src];
 	int64_t		 d;
-	int		 copies = 1, i;
+	int		 copies = 1, i, jitter = ld->jitter;
 
 	if (ld->cut || (ld->loss && rng_chance(&s->r, (uint32_t)ld->loss)))
 		return;
 	if (ld->dup && rng_chance(&s->r, (uint32_t)ld->dup))
 		copies = 2;
+	/* overlapping delay faults: never later than the belief bound allows */
+	if (jitter > NET_MAX_DELAY - 500)
+		jitter = NET_MAX_DELAY - 500;
 	for (i = 0; i < copies; i++) {
 		if (link == L_SERIAL) {
 			d = s->now + rng_range(&s->r, 5, 15) +
-			    (ld->jitter ? rng_range(&s->r, 0, ld->jitter) : 0);
+			    (jitter ? rng_range(&s->r, 0, jitter) : 0);
 			if (d <= ld->last)
 				d = ld->last + 1;	/* a line keeps order */
 			ld->last = d;
 		} else
 			d = s->now + rng_range(&s->r, 0, 2) +
-			    (ld->jitter ? rng_range(&s->r, 0, ld->jitter) : 0);
+			    (jitter ? rng_range(&s->r, 0, jitter) : 0);
 		push(s, d, 0, E_DELIVER, 1 - src, 0, link, pi);
 	}
 }
