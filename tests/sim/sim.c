@@ -96,6 +96,7 @@ struct node {
 	int		 variant;
 	const struct conf *conf;
 	int64_t		 started_at, down_since;
+	int64_t		 withheld_at;	/* a never-delivered packet of its went in late */
 	int64_t		 clock_back;	/* s: the wall clock is this far behind */
 	uint32_t	 timer_gen[CORE_NTIMERS];
 	int		 restart_pending;
@@ -430,21 +431,30 @@ static void
 ping_report(struct sim *s, struct node *n)
 {
 	const struct conf	*c = n->conf;
-	int			 i, j, up = 0, v = n->variant;
+	int			 i, j, up = 0, v = n->variant, unknown = 0;
 
 	if (n->core == NULL)
 		return;
-	for (i = 0; i < c->npings; i++)
+	for (i = 0; i < c->npings; i++) {
+		int	 ans = 0;
+
 		for (j = 0; j < c->pings[i].naddr; j++) {
 			int	 a = s->fam->ping_addr[v][i][j];
 			int64_t	 ok = n->ping_last_ok[a];
 
 			if (ok && ok >= n->started_at &&
 			    s->now - ok <= (int64_t)c->deadping_ms) {
-				up++;
+				ans = 1;
 				break;
 			}
 		}
+		up += ans;
+		/* ping.c: unknown until it answers or deadping passes */
+		if (!ans && s->now - n->started_at < (int64_t)c->deadping_ms)
+			unknown = 1;
+	}
+	if (unknown)
+		up = -1;
 	if (up == n->ping_rep_up && c->npings == n->ping_rep_total)
 		return;
 	n->ping_rep_up = up;
@@ -503,8 +513,8 @@ daemon_start(struct sim *s, struct node *n, int mode)
 	if (n->core == NULL)
 		return;
 	if (n->conf->npings > 0) {
-		core_ping(n->core, 0, n->conf->npings, s->now);
-		n->ping_rep_up = 0;
+		core_ping(n->core, -1, n->conf->npings, s->now);
+		n->ping_rep_up = -1;
 		n->ping_rep_total = n->conf->npings;
 		drain(s, n);
 		push(s, s->now, 0, E_PING_TICK, n->idx, n->inc, 0, 0);
@@ -936,6 +946,16 @@ check_peer_belief(struct sim *s)
 
 		if (n->core == NULL || p->core != NULL)
 			continue;
+		/*
+		 * An attacker on the path who withheld a packet and hands it
+		 * in late makes it arrive within its freshness (a deadtime
+		 * after the exchange it answers): that is indistinguishable
+		 * from a slow network, and buys one more deadtime at most.
+		 */
+		if (p->withheld_at > p->down_since &&
+		    p->down_since + bound + (int64_t)s->fam->max_deadtime >=
+		    s->now)
+			continue;
 		if (p->down_since + bound < s->now &&
 		    n->started_at + bound < s->now &&
 		    core_peer_alive(n->core)) {
@@ -1347,8 +1367,11 @@ replay(struct sim *s, struct node *n, int fi, int garbage)
 		    node_name[n->idx], pi, node_name[p->src],
 		    (double)p->sent / 1000, inert ? ", must change nothing" :
 		    ", never delivered", link_from[link][p->src]);
-		if (!inert)
+		if (!inert) {
 			p->deliv_inc[n->idx] = n->inc;
+			if (p->src != n->idx)
+				s->n[p->src].withheld_at = s->now;
+		}
 		core_rx(n->core, m, arena + p->off, p->len,
 		    link_from[link][p->src], s->now);
 	}

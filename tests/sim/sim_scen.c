@@ -367,5 +367,27 @@ scenario_make(struct scenario *sc, uint64_t seed)
 	for (i = 0; i < sc->nfaults; i++)
 		make_fault(&r, sc, fam, &sc->f[i]);
 	qsort(sc->f, (size_t)sc->nfaults, sizeof(sc->f[0]), fault_cmp);
+	/*
+	 * A calm scenario's ping gaps are each shorter than deadping; two
+	 * that overlap on one node make one longer gap, which legitimately
+	 * moves a group (ipfail). Keep them apart: a gap starts after the
+	 * node's previous one ended and its ping nodes answered again.
+	 */
+	if (sc->calm) {
+		int64_t	 end[SIM_NODES] = { 0 };
+
+		for (i = 0; i < sc->nfaults; i++) {
+			struct fault	*f = &sc->f[i];
+
+			if (f->kind != F_PING || f->node >= SIM_NODES)
+				continue;
+			if (f->t < end[f->node])
+				f->t = end[f->node];
+			end[f->node] = f->t + f->dur +
+			    2 * (int64_t)fam->max_keepalive + 1000;
+		}
+		qsort(sc->f, (size_t)sc->nfaults, sizeof(sc->f[0]),
+		    fault_cmp);
+	}
 	sc->keep = sc->nfaults >= 64 ? ~0ULL : (1ULL << sc->nfaults) - 1;
 }
