@@ -686,16 +686,29 @@ check_auth(struct cparse *cp)
 		    "to sign with");
 		return;
 	}
-	for (i = 0; i < c->nkeys; i++)
-		if (c->keys[i].index == c->auth_use) {
+	for (i = 0; i < c->nkeys; i++) {
+		const struct conf_key *k = &c->keys[i];
+
+		if (k->index == c->auth_use) {
 			found = 1;
-			if (c->keys[i].method == AUTH_CRC)
+			if (k->method == AUTH_CRC)
 				cp_at(cp, ak, cp->auth_line, 1, "auth %d uses "
 				    "crc, which authenticates nothing: anyone "
 				    "on the network can forge heartbeats; use "
 				    "sha256 with a long random secret",
 				    c->auth_use);
-		}
+		} else if (k->method == AUTH_CRC)
+			/* auth_verify never accepts it: say so */
+			cp_at(cp, ak, k->line, 1, "key %d uses crc and is not "
+			    "the signing key (auth %d): heartbeats under it "
+			    "are refused, as anyone could forge them; remove "
+			    "this line", k->index, c->auth_use);
+		else
+			cp_at(cp, ak, k->line, 1, "key %d is accepted on "
+			    "receipt beside the signing key %d (a key "
+			    "rotation); remove it once both nodes sign with "
+			    "key %d", k->index, c->auth_use, c->auth_use);
+	}
 	if (!found && !cp->key_errors)
 		cp_at(cp, ak, cp->auth_line, 0, "auth %d: no key with index %d "
 		    "in this file", c->auth_use, c->auth_use);
