@@ -127,6 +127,14 @@ d_node(struct cparse *cp, int argc, char **argv)
 		    argv[1], HBD_MAX_NAME - 1);
 		return -1;
 	}
+	if (!node_name_ok(argv[1])) {
+		char	 vis[4 * HBD_MAX_NAME];
+
+		str_vis(vis, sizeof(vis), argv[1]);
+		cp_err(cp, LINE, "node \"%s\": a node name has only letters, "
+		    "digits, '.', '_' and '-'", vis);
+		return -1;
+	}
 	for (i = 0; i < c->nnodes; i++)
 		if (strcasecmp(c->nodes[i], argv[1]) == 0) {
 			cp_err(cp, LINE, "node %s is listed twice", argv[1]);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hb_msg.h"
+#include "util.h"
 
 struct wcur {
 	uint8_t	*p;
@@ -214,6 +215,15 @@ hb_msg_decode(const uint8_t *buf, size_t len, struct hb_msg *m,
 	m->node[nl] = '\0';
 	if (strlen(m->node) != nl) {
 		*why = "NUL in node name";
+		return -1;
+	}
+	/*
+	 * The name reaches logs, hbctl events and SNMP traps (and from there
+	 * trap handlers' shells) before the packet is authenticated: only
+	 * what hostnames are made of gets that far.
+	 */
+	if (!node_name_ok(m->node)) {
+		*why = "bad character in node name";
 		return -1;
 	}
 	m->status = r8(&r);

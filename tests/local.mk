@@ -59,6 +59,7 @@ SYSTEM_TESTS = \
 	tests/system/11-death.test \
 	tests/system/12-bad-packets.test \
 	tests/system/13-late-heartbeat.test \
+	tests/system/14-hostile-names.test \
 	tests/system/20-classic-failover.test \
 	tests/system/21-nfs-failover.test \
 	tests/system/22-resource-failures.test \
