@@ -66,6 +66,7 @@ SYSTEM_TESTS = \
 	tests/system/23-startup-adopt.test \
 	tests/system/24-ping.test \
 	tests/system/25-ocf-agents.test \
+	tests/system/26-ping-forged.test \
 	tests/system/30-control.test \
 	tests/system/40-partition-fence.test \
 	tests/system/41-partition-ping.test \
