@@ -738,6 +738,7 @@ conf_defaults(struct conf *c)
 {
 	hbd_strlcpy(c->cluster, "linux-ha", sizeof(c->cluster));
 	c->keepalive_ms = 1000;
+	hbd_strlcpy(c->snmp_user, "hbd-snmp", sizeof(c->snmp_user));
 	c->deadtime_ms = 30000;
 	c->udpport = HBD_DEFAULT_UDPPORT;
 	c->baud = HBD_DEFAULT_BAUD;
@@ -1020,9 +1021,10 @@ conf_dump(const struct conf *c, FILE *fp)
 	fprintf(fp, "watchdog %s\nrealtime %d\nrtprio %d\ncoredumps %d\n",
 	    c->watchdog ? c->watchdog : "-", c->realtime, c->rtprio,
 	    c->coredumps);
-	fprintf(fp, "snmp_write %d\nmonitor_interval %ums\n"
+	fprintf(fp, "snmp_write %d\nsnmp_user %s\nmonitor_interval %ums\n"
 	    "start_timeout %ums\nstop_timeout %ums\nmonitor_timeout %ums\n"
 	    "max_restarts %d\nrestart_window %ums\n", c->snmp_write,
+	    c->snmp_user,
 	    c->monitor_interval_ms, c->start_timeout_ms, c->stop_timeout_ms,
 	    c->monitor_timeout_ms, c->max_restarts, c->restart_window_ms);
 }

@@ -183,6 +183,8 @@ struct conf {
 	int		 nenv;
 
 	int		 snmp_write;
+	/* the user hbd-snmp runs as (a name or a uid): may read and move */
+	char		 snmp_user[HBD_MAX_NAME];
 	uint32_t	 monitor_interval_ms;
 	uint32_t	 start_timeout_ms, stop_timeout_ms, monitor_timeout_ms;
 	int		 max_restarts;

@@ -482,6 +482,19 @@ d_snmp_write(struct cparse *cp, int argc, char **argv)
 }
 
 static int
+d_snmp_user(struct cparse *cp, int argc, char **argv)
+{
+	if (!node_name_ok(argv[1]) ||
+	    strlen(argv[1]) >= sizeof(cp->c->snmp_user)) {
+		cp_err(cp, LINE, "snmp_user: expected a user name or a uid, "
+		    "got \"%s\"", argv[1]);
+		return -1;
+	}
+	hbd_strlcpy(cp->c->snmp_user, argv[1], sizeof(cp->c->snmp_user));
+	return 0;
+}
+
+static int
 d_rtprio(struct cparse *cp, int argc, char **argv)
 {
 	long	 v;
@@ -934,6 +947,7 @@ static const struct directive directives[] = {
 	{ "restart_window", D_ONCE, 1, 1, d_restart_window, NULL },
 	{ "rtprio", D_ONCE, 1, 1, d_rtprio, NULL },
 	{ "serial", D_EACH, 1, 16, d_serial, NULL },
+	{ "snmp_user", D_ONCE, 1, 1, d_snmp_user, NULL },
 	{ "snmp_write", D_ONCE, 1, 1, d_snmp_write, NULL },
 	{ "start_timeout", D_ONCE, 1, 1, d_timeout, NULL },
 	{ "stonith", D_ONCE, 2, 2, d_stonith, NULL },

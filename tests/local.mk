@@ -68,6 +68,7 @@ SYSTEM_TESTS = \
 	tests/system/25-ocf-agents.test \
 	tests/system/26-ping-forged.test \
 	tests/system/30-control.test \
+	tests/system/31-control-limits.test \
 	tests/system/40-partition-fence.test \
 	tests/system/41-partition-ping.test \
 	tests/system/42-partition-heal.test \
