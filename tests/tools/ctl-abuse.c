@@ -9,6 +9,8 @@
  *                                after SECS how many it has closed since
  *                                ("held H refused R", "closed C of H")
  *   ctl-abuse SOCKET connect N   connect N times in a row, closing each
+ *   ctl-abuse SOCKET request JSON send one request, print the reply's
+ *                                type (ok/error) and payload
  * Exit 0 when hbd behaved (closed the connection), 1 otherwise; hold and
  * connect exit 0 and let the test judge what they print.
  */
@@ -146,6 +148,22 @@ main(int argc, char **argv)
 		return 0;
 	}
 	fd = conn(argv[1]);
+	if (strcmp(argv[2], "request") == 0 && argc == 4) {
+		size_t		 l = strlen(argv[3]);
+		unsigned char	 h[8] = { 'H', 'B', 1, 1, (unsigned char)(l >> 24),
+		    (unsigned char)(l >> 16), (unsigned char)(l >> 8),
+		    (unsigned char)l };
+		char		 b[65536];
+		struct pollfd	 p = { fd, POLLIN, 0 };
+		ssize_t		 got;
+
+		if (write(fd, h, sizeof(h)) < 0 || write(fd, argv[3], l) < 0 ||
+		    poll(&p, 1, 5000) != 1 || (got = read(fd, b, sizeof(b))) < 8)
+			return 1;
+		printf("%s %.*s\n", b[3] == 2 ? "ok" : "error", (int)(got - 8),
+		    b + 8);
+		return 0;
+	}
 	if (strcmp(argv[2], "garbage") == 0) {
 		const char	*g = "GET / HTTP/1.0\r\n\r\n";
 
