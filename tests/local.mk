@@ -59,14 +59,14 @@ SYSTEM_TESTS = \
 	tests/system/11-death.test \
 	tests/system/12-bad-packets.test \
 	tests/system/13-late-heartbeat.test \
-	tests/system/14-hostile-names.test \
+	tests/system/15-hostile-names.test \
 	tests/system/20-classic-failover.test \
 	tests/system/21-nfs-failover.test \
 	tests/system/22-resource-failures.test \
 	tests/system/23-startup-adopt.test \
 	tests/system/24-ping.test \
 	tests/system/25-ocf-agents.test \
-	tests/system/26-ping-forged.test \
+	tests/system/28-ping-forged.test \
 	tests/system/30-control.test \
 	tests/system/31-control-limits.test \
 	tests/system/40-partition-fence.test \
