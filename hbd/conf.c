@@ -15,6 +15,7 @@
 #include <ifaddrs.h>
 #include <limits.h>
 #include <math.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -714,11 +715,46 @@ check_auth(struct cparse *cp)
 		    "in this file", c->auth_use, c->auth_use);
 }
 
+/*
+ * snmp_user to a uid now, with the rest of the file: the control socket
+ * compares SO_PEERCRED's uid and must not ask NSS on the event loop. A
+ * missing default user is normal (hbd-snmp not installed); a named one
+ * that does not exist is worth a warning. Root is never the SNMP role.
+ */
+static void
+resolve_snmp_user(struct cparse *cp, const char *hacf)
+{
+	struct conf	*c = cp->c;
+	struct passwd	*pw;
+	char		*end;
+	unsigned long	 u;
+
+	c->snmp_uid = (uid_t)-1;
+	u = strtoul(c->snmp_user, &end, 10);
+	if (c->snmp_user[0] != '\0' && *end == '\0')
+		c->snmp_uid = (uid_t)u;
+	else if ((pw = getpwnam(c->snmp_user)) != NULL)
+		c->snmp_uid = pw->pw_uid;
+	else if (cp->snmp_user_line)
+		cp_at(cp, hacf, cp->snmp_user_line, 1, "snmp_user: no user "
+		    "%s on this node: hbd-snmp's requests will be refused",
+		    c->snmp_user);
+	if (c->snmp_uid == 0) {
+		if (cp->snmp_user_line)
+			cp_at(cp, hacf, cp->snmp_user_line, 1, "snmp_user: "
+			    "root is never limited to hbd-snmp's rights; run "
+			    "hbd-snmp as its own user");
+		c->snmp_uid = (uid_t)-1;
+	}
+}
+
 static void
 check_misc(struct cparse *cp, const char *hacf)
 {
 	struct conf	*c = cp->c;
 	int		 i;
+
+	resolve_snmp_user(cp, hacf);
 
 	for (i = 0; i < c->ngroups; i++)
 		if (c->groups[i].preferred < 0)
@@ -739,6 +775,7 @@ conf_defaults(struct conf *c)
 	hbd_strlcpy(c->cluster, "linux-ha", sizeof(c->cluster));
 	c->keepalive_ms = 1000;
 	hbd_strlcpy(c->snmp_user, "hbd-snmp", sizeof(c->snmp_user));
+	c->snmp_uid = (uid_t)-1;
 	c->deadtime_ms = 30000;
 	c->udpport = HBD_DEFAULT_UDPPORT;
 	c->baud = HBD_DEFAULT_BAUD;

@@ -491,6 +491,7 @@ d_snmp_user(struct cparse *cp, int argc, char **argv)
 		return -1;
 	}
 	hbd_strlcpy(cp->c->snmp_user, argv[1], sizeof(cp->c->snmp_user));
+	cp->snmp_user_line = LINE;
 	return 0;
 }
 

@@ -29,7 +29,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -534,23 +533,12 @@ load_groups(const struct conf *conf)
 		api_gids[n_api_gids++] = g->gr_gid;
 }
 
-/* snmp_user: a uid, or a user name looked up now (start-up and reload) */
+/* snmp_user was resolved to a uid when the configuration was read */
 static void
 load_snmp_user(const struct conf *conf)
 {
-	struct passwd	*pw;
-	char		*end;
-	unsigned long	 u;
-
 	snmp_write = conf->snmp_write;
-	snmp_uid = (uid_t)-1;
-	u = strtoul(conf->snmp_user, &end, 10);
-	if (conf->snmp_user[0] != '\0' && *end == '\0')
-		snmp_uid = (uid_t)u;
-	else if ((pw = getpwnam(conf->snmp_user)) != NULL)
-		snmp_uid = pw->pw_uid;
-	if (snmp_uid == 0)	/* root is root, never the SNMP role */
-		snmp_uid = (uid_t)-1;
+	snmp_uid = conf->snmp_uid;
 }
 
 void
