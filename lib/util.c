@@ -54,7 +54,7 @@ str_vis(char *dst, size_t size, const char *src)
 	if (size == 0)
 		return;
 	for (; (ch = (unsigned char)*src) != '\0'; src++) {
-		if (ch >= 0x20 && ch != 0x7f) {
+		if ((ch >= 0x20 && ch != 0x7f) || ch == '\t') {
 			if (o + 1 >= size)
 				break;
 			dst[o++] = (char)ch;
