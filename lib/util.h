@@ -46,7 +46,7 @@ const char *buf_cstr(struct buf *);
 int	 node_name_ok(const char *);
 /* dst = src with every byte outside that set replaced by '_' */
 void	 name_clean(char *dst, size_t, const char *src);
-/* dst = src with control bytes (< 0x20, 0x7f) written as \xNN */
+/* dst = src with control bytes (< 0x20 but tab, 0x7f) written as \xNN */
 void	 str_vis(char *dst, size_t, const char *src);
 
 /* "3.2s ago"-style rendering used by hbctl and logs */

@@ -230,8 +230,8 @@ test_name_helpers(void **state)
 	assert_false(node_name_ok("a b"));
 	name_clean(out, sizeof(out), "ha1$(id)\n\033[2J");
 	assert_string_equal(out, "ha1__id____2J");
-	str_vis(out, sizeof(out), "a\nb\033[2J\x7f\xc3\xa9");
-	assert_string_equal(out, "a\\x0ab\\x1b[2J\\x7f\xc3\xa9");
+	str_vis(out, sizeof(out), "a\nb\033[2J\x7f\xc3\xa9\tc\r");
+	assert_string_equal(out, "a\\x0ab\\x1b[2J\\x7f\xc3\xa9\tc\\x0d");
 	/* truncation never splits an escape */
 	str_vis(out, 6, "ab\033cd");
 	assert_string_equal(out, "ab");
