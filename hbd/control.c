@@ -248,6 +248,7 @@ handle_request(struct client *c, const char *p, size_t n)
 	char		 err[256];
 	struct buf	 b;
 	struct jw	 w;
+	unsigned	 supp;
 
 	if ((req = json_parse(p, n, err, sizeof(err))) == NULL ||
 	    req->type != J_OBJ || (cmd = json_get_str(req, "cmd")) == NULL) {
@@ -259,9 +260,12 @@ handle_request(struct client *c, const char *p, size_t n)
 	c->last_request = mono_ms();
 	if ((why = priv_needed(c, req, cmd)) != NULL) {
 		snprintf(err, sizeof(err), "permission denied: %s", why);
-		if (c->priv == PRIV_SNMP || c->priv == PRIV_ADMIN)
-			log_notice("control: refused %s from uid %u pid %d: %s",
-			    cmd, (unsigned)c->uid, (int)c->pid, why);
+		stats.refused++;
+		if ((c->priv == PRIV_SNMP || c->priv == PRIV_ADMIN) &&
+		    log_rl_check(&rl_refused, c->last_request, 10000, &supp))
+			log_notice("control: refused %s from uid %u pid %d: %s "
+			    "(%u more refused since the last message)", cmd,
+			    (unsigned)c->uid, (int)c->pid, why, supp);
 		send_error(c, err);
 		json_free(req);
 		return;

@@ -47,7 +47,7 @@ uint64_t ctl_event_seq(void);
 
 struct ctl_stats {
 	uint64_t	 accepted;
-	uint64_t	 refused;	/* credentials */
+	uint64_t	 refused;	/* connections and commands refused */
 	uint64_t	 bad_frames;	/* garbage, oversize */
 	uint64_t	 slow_dropped;	/* subscribers that fell behind */
 	uint64_t	 idle_dropped;	/* clients that asked nothing */
