@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "hb_msg.h"
-#include "util.h"
 
 struct wcur {
 	uint8_t	*p;
@@ -170,6 +169,23 @@ rbytes(struct rcur *r, void *out, size_t n)
 	return 0;
 }
 
+/*
+ * [A-Za-z0-9._-]+, the same rule as util's node_name_ok() (ha.cf's node
+ * lines), kept here so that the codec needs nothing but itself
+ */
+int
+hb_name_ok(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
+		    *s == '-'))
+			return 0;
+	return 1;
+}
+
 int
 hb_msg_decode(const uint8_t *buf, size_t len, struct hb_msg *m,
     const char **why)
@@ -222,7 +238,7 @@ hb_msg_decode(const uint8_t *buf, size_t len, struct hb_msg *m,
 	 * trap handlers' shells) before the packet is authenticated: only
 	 * what hostnames are made of gets that far.
 	 */
-	if (!node_name_ok(m->node)) {
+	if (!hb_name_ok(m->node)) {
 		*why = "bad character in node name";
 		return -1;
 	}

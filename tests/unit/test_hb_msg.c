@@ -225,6 +225,15 @@ test_name_helpers(void **state)
 {
 	char	 out[64];
 
+	char	 one[2] = { 0, 0 };
+	int	 ch;
+
+	/* the codec's rule and ha.cf's are one rule */
+	for (ch = 1; ch < 256; ch++) {
+		one[0] = (char)ch;
+		assert_int_equal(hb_name_ok(one), node_name_ok(one));
+	}
+	assert_false(hb_name_ok(""));
 	assert_true(node_name_ok("ha1.example-2_b"));
 	assert_false(node_name_ok(""));
 	assert_false(node_name_ok("a b"));
