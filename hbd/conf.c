@@ -15,6 +15,7 @@
 #include <ifaddrs.h>
 #include <limits.h>
 #include <math.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -686,19 +687,65 @@ check_auth(struct cparse *cp)
 		    "to sign with");
 		return;
 	}
-	for (i = 0; i < c->nkeys; i++)
-		if (c->keys[i].index == c->auth_use) {
+	for (i = 0; i < c->nkeys; i++) {
+		const struct conf_key *k = &c->keys[i];
+
+		if (k->index == c->auth_use) {
 			found = 1;
-			if (c->keys[i].method == AUTH_CRC)
+			if (k->method == AUTH_CRC)
 				cp_at(cp, ak, cp->auth_line, 1, "auth %d uses "
 				    "crc, which authenticates nothing: anyone "
 				    "on the network can forge heartbeats; use "
 				    "sha256 with a long random secret",
 				    c->auth_use);
-		}
+		} else if (k->method == AUTH_CRC)
+			/* auth_verify never accepts it: say so */
+			cp_at(cp, ak, k->line, 1, "key %d uses crc and is not "
+			    "the signing key (auth %d): heartbeats under it "
+			    "are refused, as anyone could forge them; remove "
+			    "this line", k->index, c->auth_use);
+		else
+			cp_at(cp, ak, k->line, 1, "key %d is accepted on "
+			    "receipt beside the signing key %d (a key "
+			    "rotation); remove it once both nodes sign with "
+			    "key %d", k->index, c->auth_use, c->auth_use);
+	}
 	if (!found && !cp->key_errors)
 		cp_at(cp, ak, cp->auth_line, 0, "auth %d: no key with index %d "
 		    "in this file", c->auth_use, c->auth_use);
+}
+
+/*
+ * snmp_user to a uid now, with the rest of the file: the control socket
+ * compares SO_PEERCRED's uid and must not ask NSS on the event loop. A
+ * missing default user is normal (hbd-snmp not installed); a named one
+ * that does not exist is worth a warning. Root is never the SNMP role.
+ */
+static void
+resolve_snmp_user(struct cparse *cp, const char *hacf)
+{
+	struct conf	*c = cp->c;
+	struct passwd	*pw;
+	char		*end;
+	unsigned long	 u;
+
+	c->snmp_uid = (uid_t)-1;
+	u = strtoul(c->snmp_user, &end, 10);
+	if (c->snmp_user[0] != '\0' && *end == '\0')
+		c->snmp_uid = (uid_t)u;
+	else if ((pw = getpwnam(c->snmp_user)) != NULL)
+		c->snmp_uid = pw->pw_uid;
+	else if (cp->snmp_user_line)
+		cp_at(cp, hacf, cp->snmp_user_line, 1, "snmp_user: no user "
+		    "%s on this node: hbd-snmp's requests will be refused",
+		    c->snmp_user);
+	if (c->snmp_uid == 0) {
+		if (cp->snmp_user_line)
+			cp_at(cp, hacf, cp->snmp_user_line, 1, "snmp_user: "
+			    "root is never limited to hbd-snmp's rights; run "
+			    "hbd-snmp as its own user");
+		c->snmp_uid = (uid_t)-1;
+	}
 }
 
 static void
@@ -706,6 +753,8 @@ check_misc(struct cparse *cp, const char *hacf)
 {
 	struct conf	*c = cp->c;
 	int		 i;
+
+	resolve_snmp_user(cp, hacf);
 
 	for (i = 0; i < c->ngroups; i++)
 		if (c->groups[i].preferred < 0)
@@ -725,6 +774,8 @@ conf_defaults(struct conf *c)
 {
 	hbd_strlcpy(c->cluster, "linux-ha", sizeof(c->cluster));
 	c->keepalive_ms = 1000;
+	hbd_strlcpy(c->snmp_user, "hbd-snmp", sizeof(c->snmp_user));
+	c->snmp_uid = (uid_t)-1;
 	c->deadtime_ms = 30000;
 	c->udpport = HBD_DEFAULT_UDPPORT;
 	c->baud = HBD_DEFAULT_BAUD;
@@ -1007,9 +1058,10 @@ conf_dump(const struct conf *c, FILE *fp)
 	fprintf(fp, "watchdog %s\nrealtime %d\nrtprio %d\ncoredumps %d\n",
 	    c->watchdog ? c->watchdog : "-", c->realtime, c->rtprio,
 	    c->coredumps);
-	fprintf(fp, "snmp_write %d\nmonitor_interval %ums\n"
+	fprintf(fp, "snmp_write %d\nsnmp_user %s\nmonitor_interval %ums\n"
 	    "start_timeout %ums\nstop_timeout %ums\nmonitor_timeout %ums\n"
 	    "max_restarts %d\nrestart_window %ums\n", c->snmp_write,
+	    c->snmp_user,
 	    c->monitor_interval_ms, c->start_timeout_ms, c->stop_timeout_ms,
 	    c->monitor_timeout_ms, c->max_restarts, c->restart_window_ms);
 }

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define HBD_MAX_NODES		2
 #define HBD_MAX_NAME		64
@@ -183,6 +184,9 @@ struct conf {
 	int		 nenv;
 
 	int		 snmp_write;
+	/* the user hbd-snmp runs as (a name or a uid): may read and move */
+	char		 snmp_user[HBD_MAX_NAME];
+	uid_t		 snmp_uid;	/* resolved when read; -1: nobody */
 	uint32_t	 monitor_interval_ms;
 	uint32_t	 start_timeout_ms, stop_timeout_ms, monitor_timeout_ms;
 	int		 max_restarts;

@@ -127,6 +127,14 @@ d_node(struct cparse *cp, int argc, char **argv)
 		    argv[1], HBD_MAX_NAME - 1);
 		return -1;
 	}
+	if (!node_name_ok(argv[1])) {
+		char	 vis[4 * HBD_MAX_NAME];
+
+		str_vis(vis, sizeof(vis), argv[1]);
+		cp_err(cp, LINE, "node \"%s\": a node name has only letters, "
+		    "digits, '.', '_' and '-'", vis);
+		return -1;
+	}
 	for (i = 0; i < c->nnodes; i++)
 		if (strcasecmp(c->nodes[i], argv[1]) == 0) {
 			cp_err(cp, LINE, "node %s is listed twice", argv[1]);
@@ -471,6 +479,20 @@ static int
 d_snmp_write(struct cparse *cp, int argc, char **argv)
 {
 	return set_bool(cp, argv[0], argv[1], &cp->c->snmp_write);
+}
+
+static int
+d_snmp_user(struct cparse *cp, int argc, char **argv)
+{
+	if (!node_name_ok(argv[1]) ||
+	    strlen(argv[1]) >= sizeof(cp->c->snmp_user)) {
+		cp_err(cp, LINE, "snmp_user: expected a user name or a uid, "
+		    "got \"%s\"", argv[1]);
+		return -1;
+	}
+	hbd_strlcpy(cp->c->snmp_user, argv[1], sizeof(cp->c->snmp_user));
+	cp->snmp_user_line = LINE;
+	return 0;
 }
 
 static int
@@ -926,6 +948,7 @@ static const struct directive directives[] = {
 	{ "restart_window", D_ONCE, 1, 1, d_restart_window, NULL },
 	{ "rtprio", D_ONCE, 1, 1, d_rtprio, NULL },
 	{ "serial", D_EACH, 1, 16, d_serial, NULL },
+	{ "snmp_user", D_ONCE, 1, 1, d_snmp_user, NULL },
 	{ "snmp_write", D_ONCE, 1, 1, d_snmp_write, NULL },
 	{ "start_timeout", D_ONCE, 1, 1, d_timeout, NULL },
 	{ "stonith", D_ONCE, 2, 2, d_stonith, NULL },

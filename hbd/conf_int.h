@@ -32,6 +32,7 @@ struct cparse {
 	char			*haresources_lines[HBD_MAX_GROUPS];
 	char			*authkeys_path;	/* from hbd.conf */
 	int			 auth_line;
+	int			 snmp_user_line;	/* 0: the default */
 
 	/* errors already reported: do not cascade into more messages */
 	int			 media_errors, key_errors, auth_errors;

@@ -470,8 +470,14 @@ print_event(const struct jval *e)
 		if (!strcmp(c->key, "type") || !strcmp(c->key, "time_ms") ||
 		    !strcmp(c->key, "mono_ms") || !strcmp(c->key, "seq"))
 			continue;
-		if (c->type == J_STR)
-			printf(" %s=%s", c->key, c->str);
+		if (c->type == J_STR) {
+			/* event fields may quote the wire: no raw controls */
+			char	 k[128], v[1024];
+
+			str_vis(k, sizeof(k), c->key);
+			str_vis(v, sizeof(v), c->str);
+			printf(" %s=%s", k, v);
+		}
 		else if (c->type == J_NUM)
 			printf(" %s=%lld", c->key, (long long)c->inum);
 		else if (c->type == J_BOOL)

@@ -67,6 +67,7 @@ SYSTEM_TESTS = \
 	tests/system/12-bad-packets.test \
 	tests/system/13-late-heartbeat.test \
 	tests/system/14-replay-restart.test \
+	tests/system/15-hostile-names.test \
 	tests/system/20-classic-failover.test \
 	tests/system/21-nfs-failover.test \
 	tests/system/22-resource-failures.test \
@@ -75,7 +76,9 @@ SYSTEM_TESTS = \
 	tests/system/25-ocf-agents.test \
 	tests/system/26-reload.test \
 	tests/system/27-stop-retry.test \
+	tests/system/28-ping-forged.test \
 	tests/system/30-control.test \
+	tests/system/31-control-limits.test \
 	tests/system/40-partition-fence.test \
 	tests/system/41-partition-ping.test \
 	tests/system/42-partition-heal.test \
