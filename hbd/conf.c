@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,16 +161,17 @@ conf_parse_time(const char *s, uint32_t *ms)
 	v = strtod(num, &end);
 	if (errno || *end || !isfinite(v) || v < 0)
 		return -1;
-	if (*unit == '\0' || strcmp(unit, "s") == 0 ||
-	    strcmp(unit, "sec") == 0)
+	/* heartbeat's cl_get_msec: units in any case, rounded to nearest */
+	if (*unit == '\0' || strcasecmp(unit, "s") == 0 ||
+	    strcasecmp(unit, "sec") == 0)
 		scale = 1000.0;
-	else if (strcmp(unit, "ms") == 0 || strcmp(unit, "msec") == 0)
+	else if (strcasecmp(unit, "ms") == 0 || strcasecmp(unit, "msec") == 0)
 		scale = 1.0;
-	else if (strcmp(unit, "us") == 0 || strcmp(unit, "usec") == 0)
+	else if (strcasecmp(unit, "us") == 0 || strcasecmp(unit, "usec") == 0)
 		scale = 0.001;
 	else
 		return -1;
-	v = ceil(v * scale - 1e-9);
+	v = floor(v * scale + 0.5);
 	if (v > 86400000.0 * 7)
 		return -1;
 	*ms = (uint32_t)v;

@@ -20,7 +20,8 @@
 #define HBD_MAX_RSC_ARGS	16
 #define HBD_MAX_PING		16
 #define HBD_MAX_PING_ADDRS	8
-#define HBD_MAX_KEYS		15
+#define HBD_MAX_KEYS		16	/* indexes 0-15, as heartbeat */
+#define HBD_MAX_KEY_INDEX	15
 #define HBD_MAX_RESPAWN		16
 #define HBD_MAX_FENCE_ARGS	32
 #define HBD_MAX_APIGROUPS	8

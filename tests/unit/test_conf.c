@@ -83,7 +83,7 @@ test_times(void **state)
 	assert_int_equal(conf_parse_time(".25", &ms), 0);
 	assert_int_equal(ms, 250);
 	assert_int_equal(conf_parse_time("1500us", &ms), 0);
-	assert_int_equal(ms, 2);		/* rounded up */
+	assert_int_equal(ms, 2);		/* rounded to nearest */
 	assert_int_equal(conf_parse_time("3s", &ms), 0);
 	assert_int_equal(ms, 3000);
 	assert_int_equal(conf_parse_time("3x", &ms), -1);
@@ -91,6 +91,46 @@ test_times(void **state)
 	assert_int_equal(conf_parse_time("", &ms), -1);
 	assert_int_equal(conf_parse_time("ms", &ms), -1);
 	assert_int_equal(conf_parse_time("1e9", &ms), -1);
+	/* heartbeat's cl_get_msec: units in any case, rounded to nearest */
+	assert_int_equal(conf_parse_time("500MS", &ms), 0);
+	assert_int_equal(ms, 500);
+	assert_int_equal(conf_parse_time("250Msec", &ms), 0);
+	assert_int_equal(ms, 250);
+	assert_int_equal(conf_parse_time("1400US", &ms), 0);
+	assert_int_equal(ms, 1);
+	assert_int_equal(conf_parse_time("2.4ms", &ms), 0);
+	assert_int_equal(ms, 2);
+	assert_int_equal(conf_parse_time("2.5ms", &ms), 0);
+	assert_int_equal(ms, 3);
+	assert_int_equal(conf_parse_time("1.0004", &ms), 0);
+	assert_int_equal(ms, 1000);
+	assert_int_equal(conf_parse_time("3S", &ms), 0);
+	assert_int_equal(ms, 3000);
+}
+
+/* heartbeat's authkeys: '#' is a comment only at the start of a line */
+static void
+test_authkeys(void **state)
+{
+	struct conf_diag	 d;
+	struct conf		*c;
+
+	put("ha.cf", "deadtime 10\nbcast eth0\nnode ha1 ha2\n", 0644);
+	put("haresources", "", 0644);
+	put("authkeys", "  # comment\nauth 0 # the signing key\n"
+	    "0 sha1 abc#def-secret # a comment\n15 md5 #starts-with-hash\n",
+	    0600);
+	c = load("ha1", NULL, &d);
+	assert_non_null(c);
+	assert_int_equal(c->auth_use, 0);
+	assert_int_equal(c->nkeys, 2);
+	assert_int_equal(c->keys[0].index, 0);
+	assert_int_equal(c->keys[0].secretlen, strlen("abc#def-secret"));
+	assert_memory_equal(c->keys[0].secret, "abc#def-secret", 14);
+	assert_int_equal(c->keys[1].index, 15);
+	assert_memory_equal(c->keys[1].secret, "#starts-with-hash", 17);
+	conf_free(c);
+	conf_diag_free(&d);
 }
 
 static void
@@ -213,6 +253,7 @@ main(void)
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_bools),
 		cmocka_unit_test_setup_teardown(test_model, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_authkeys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_collected, setup,
 		    teardown),
 	};
