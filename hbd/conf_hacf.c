@@ -7,15 +7,20 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <netdb.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "conf_int.h"
@@ -262,6 +267,47 @@ parse_ipv4(struct cparse *cp, const char *what, const char *s,
 	return 0;
 }
 
+/*
+ * An address or, as heartbeat allowed for ucast, ping and ping_group, a
+ * host name, resolved now (heartbeat resolved it when it opened the
+ * medium). Only the loader calls this: at start-up, from hbd -n, and from
+ * a reload (which runs on the event loop: a name that needs DNS blocks the
+ * loop there until the resolver answers; see ha.cf(5)). Something made
+ * only of digits and dots is an address and is never looked up.
+ */
+static int
+resolve_ipv4(struct cparse *cp, const char *what, const char *s,
+    struct in_addr *a)
+{
+	struct addrinfo	 hints, *res = NULL;
+	int		 rc;
+
+	if (inet_pton(AF_INET, s, a) == 1)
+		return 0;
+	if (s[strspn(s, "0123456789.")] == '\0')
+		return parse_ipv4(cp, what, s, a);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = SOCK_DGRAM;
+	if ((rc = getaddrinfo(s, NULL, &hints, &res)) != 0 || res == NULL) {
+		/* "not found" and "no answer" ask for the same fix */
+		if (rc == EAI_NONAME || rc == EAI_AGAIN || rc == EAI_FAIL ||
+		    rc == 0)
+			cp_err(cp, LINE, "%s: cannot resolve \"%s\" to an IPv4 "
+			    "address; write the address, or add the name to "
+			    "/etc/hosts", what, s);
+		else
+			cp_err(cp, LINE, "%s: cannot resolve \"%s\" to an IPv4 "
+			    "address (%s); write the address, or add the name "
+			    "to /etc/hosts", what, s, gai_strerror(rc));
+		return -1;
+	}
+	*a = ((struct sockaddr_in *)(void *)res->ai_addr)->sin_addr;
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* ucast dev address [ignored...]: heartbeat 3.0.6 read one address */
 static int
 d_ucast(struct cparse *cp, int argc, char **argv)
 {
@@ -269,8 +315,12 @@ d_ucast(struct cparse *cp, int argc, char **argv)
 	struct in_addr		 a;
 
 	if (check_ifname(cp, "ucast", argv[1]) == -1 ||
-	    parse_ipv4(cp, "ucast", argv[2], &a) == -1)
+	    resolve_ipv4(cp, "ucast", argv[2], &a) == -1)
 		return -1;
+	if (argc > 3)
+		cp_warn(cp, LINE, "ucast: \"%s\"%s ignored: a ucast line takes "
+		    "one address (as in heartbeat); write one line per address",
+		    argv[3], argc > 4 ? " and what follows" : "");
 	if ((m = new_medium(cp, MEDIUM_UCAST)) == NULL)
 		return -1;
 	hbd_strlcpy(m->ifname, argv[1], sizeof(m->ifname));
@@ -321,10 +371,20 @@ static int
 d_serial(struct cparse *cp, int argc, char **argv)
 {
 	struct conf_medium	*m;
+	struct stat		 st;
 
 	if (argv[1][0] != '/' || strlen(argv[1]) >= sizeof(m->device)) {
 		cp_err(cp, LINE, "serial: \"%s\" is not a device path like "
 		    "/dev/ttyS0", argv[1]);
+		return -1;
+	}
+	/* heartbeat refused both; a missing port may be a USB adapter */
+	if (stat(argv[1], &st) == -1)
+		cp_warn(cp, LINE, "serial: %s: %s (the link stays down until "
+		    "it exists)", argv[1], strerror(errno));
+	else if (!S_ISCHR(st.st_mode)) {
+		cp_err(cp, LINE, "serial: %s is not a character device",
+		    argv[1]);
 		return -1;
 	}
 	if ((m = new_medium(cp, MEDIUM_SERIAL)) == NULL)
@@ -379,7 +439,7 @@ add_ping(struct cparse *cp, const char *name, int is_group, int n,
 	p = &cp->c->pings[cp->c->npings];
 	memset(p, 0, sizeof(*p));
 	for (i = 0; i < n; i++)
-		if (parse_ipv4(cp, is_group ? "ping_group" : "ping", addrs[i],
+		if (resolve_ipv4(cp, is_group ? "ping_group" : "ping", addrs[i],
 		    &p->addr[i]) == -1)
 			return -1;
 	hbd_strlcpy(p->name, name, sizeof(p->name));
@@ -610,6 +670,10 @@ d_respawn(struct cparse *cp, int argc, char **argv)
 	base = strrchr(argv[2], '/') + 1;
 	if (strcmp(base, "ipfail") == 0)
 		builtin = 1;
+	else if (strcmp(base, "hbagent") != 0 && access(argv[2], X_OK) == -1)
+		cp_warn(cp, LINE, "respawn: %s: %s (heartbeat refused to start; "
+		    "hbd will retry it with a backoff)", argv[2],
+		    strerror(errno));
 	else if (getpwnam(argv[1]) == NULL) {
 		cp_err(cp, LINE, "respawn: no such user \"%s\"", argv[1]);
 		return -1;
@@ -931,7 +995,7 @@ static const struct directive directives[] = {
 	{ "stonith", D_ONCE, 2, 2, d_stonith, NULL },
 	{ "stonith_host", D_ONCE, 2, 32, d_stonith_host, NULL },
 	{ "stop_timeout", D_ONCE, 1, 1, d_timeout, NULL },
-	{ "ucast", D_ONCE, 2, 2, d_ucast, NULL },
+	{ "ucast", D_ONCE, 2, 64, d_ucast, NULL },
 	{ "udp", D_EACH, 1, 16, d_udp, NULL },
 	{ "udpport", D_ONCE, 1, 1, d_udpport, NULL },
 	{ "use_logd", D_ONCE, 1, 1, d_use_logd, NULL },

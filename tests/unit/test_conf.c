@@ -246,6 +246,32 @@ test_errors_collected(void **state)
 	conf_diag_free(&d);
 }
 
+/* ucast, ping and ping_group take host names, resolved at load */
+static void
+test_hostnames(void **state)
+{
+	struct conf_diag	 d;
+	struct conf		*c;
+	char			 a[INET_ADDRSTRLEN];
+
+	put("ha.cf", "deadtime 10\nucast eth1 localhost extra words\n"
+	    "node ha1 ha2\nping localhost\nauto_failback on\n", 0644);
+	put("haresources", "", 0644);
+	c = load("ha1", "10.88.0.1", &d);	/* 127.0.0.1 not ours */
+	assert_non_null(c);
+	assert_int_equal(c->nmedia, 1);
+	inet_ntop(AF_INET, &c->media[0].addr, a, sizeof(a));
+	assert_string_equal(a, "127.0.0.1");
+	assert_int_equal(c->npings, 1);
+	assert_string_equal(c->pings[0].name, "localhost");
+	inet_ntop(AF_INET, &c->pings[0].addr[0], a, sizeof(a));
+	assert_string_equal(a, "127.0.0.1");
+	/* the extra words: a warning, not an error */
+	assert_int_equal(d.nerrors, 0);
+	conf_free(c);
+	conf_diag_free(&d);
+}
+
 int
 main(void)
 {
@@ -254,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_bools),
 		cmocka_unit_test_setup_teardown(test_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_authkeys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostnames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_collected, setup,
 		    teardown),
 	};
