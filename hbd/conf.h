@@ -213,6 +213,7 @@ struct conf_opts {
 	const char	*agentdir;	/* hbd's own agents */
 	int		 for_start;	/* missing agents are errors */
 	int		 skip_perm_check;
+	int		 no_resolve;	/* fuzzers: host names are errors */
 	/* for unit tests: pretend these are the local addresses */
 	const struct in_addr *local_addrs;
 	int		 nlocal_addrs;

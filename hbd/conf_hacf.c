@@ -284,7 +284,7 @@ resolve_ipv4(struct cparse *cp, const char *what, const char *s,
 
 	if (inet_pton(AF_INET, s, a) == 1)
 		return 0;
-	if (s[strspn(s, "0123456789.")] == '\0')
+	if (s[strspn(s, "0123456789.")] == '\0' || cp->o->no_resolve)
 		return parse_ipv4(cp, what, s, a);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_INET;
