@@ -745,6 +745,100 @@ conf_defaults(struct conf *c)
 	c->restart_window_ms = 600000;
 }
 
+/* ---- heartbeat's parameters, as its API's get_parameter gave them ---- */
+
+const char *
+conf_param(const struct conf *c, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < c->nparams; i++)
+		if (strcmp(c->params[i].name, name) == 0)
+			return c->params[i].value;
+	return NULL;
+}
+
+void
+conf_param_set(struct conf *c, const char *name, const char *value)
+{
+	int	 i;
+
+	for (i = 0; i < c->nparams; i++)
+		if (strcmp(c->params[i].name, name) == 0) {
+			free(c->params[i].value);
+			c->params[i].value = xstrdup(value);
+			return;
+		}
+	c->params = xreallocarray(c->params, (size_t)c->nparams + 1,
+	    sizeof(*c->params));
+	c->params[c->nparams].name = xstrdup(name);
+	c->params[c->nparams].value = xstrdup(value);
+	c->nparams++;
+}
+
+/*
+ * What heartbeat 3.0.6 answered for a parameter nobody set: its fixed
+ * defaults, then the values it computed (warntime, initdead, deadping,
+ * udpport), here from hbd's own numbers. Times set in hbd.conf (no ha.cf
+ * words) are given in milliseconds, as heartbeat wrote computed ones.
+ */
+static void
+params_finish(struct conf *c)
+{
+	static const char *const fixed[][2] = {
+		{ "hopfudge", "1" }, { "baud", "19200" },
+		{ "hbgenmethod", "file" }, { "msgfmt", "classic" },
+		{ "conn_logd_time", "60" }, { "log_badpack", "true" },
+		{ "syslogmsgfmt", "true" }, { "coredumps", "true" },
+		{ "pacemaker", "false" }, { "autojoin", "none" },
+		{ "uuidfrom", "file" }, { "compression", "zlib" },
+		{ "compression_threshold", "2" },
+		{ "traditional_compression", "no" },
+		{ "max_rexmit_delay", "250" }, { "record_config_changes", "on" },
+		{ "record_pengine_inputs", "on" },
+		{ "enable_config_writes", "on" }, { "memreserve", "6500" },
+		{ "debug", "0" },
+	};
+	const struct {
+		const char	*name;
+		uint32_t	 ms;
+	} times[] = {
+		{ "keepalive", c->keepalive_ms }, { "deadtime", c->deadtime_ms },
+		{ "warntime", c->warntime_ms }, { "initdead", c->initdead_ms },
+		{ "deadping", c->deadping_ms },
+	};
+	char	 v[32];
+	size_t	 i;
+
+	if (conf_param(c, "cluster") == NULL)
+		conf_param_set(c, "cluster", c->cluster);
+	for (i = 0; i < nitems(times); i++)
+		if (conf_param(c, times[i].name) == NULL) {
+			snprintf(v, sizeof(v), "%ums", times[i].ms);
+			conf_param_set(c, times[i].name, v);
+		}
+	if (conf_param(c, "udpport") == NULL) {
+		snprintf(v, sizeof(v), "%u", (unsigned)c->udpport);
+		conf_param_set(c, "udpport", v);
+	}
+	if (conf_param(c, "auto_failback") == NULL)
+		conf_param_set(c, "auto_failback",
+		    auto_failback_name(c->auto_failback));
+	if (conf_param(c, "realtime") == NULL)
+		conf_param_set(c, "realtime", c->realtime ? "true" : "false");
+	for (i = 0; i < nitems(fixed); i++)
+		if (conf_param(c, fixed[i][0]) == NULL)
+			conf_param_set(c, fixed[i][0], fixed[i][1]);
+	/* heartbeat: syslog and no files meant the files were /dev/null */
+	if (conf_param(c, "logfacility") != NULL &&
+	    strcmp(conf_param(c, "logfacility"), "none") != 0) {
+		if (conf_param(c, "logfile") == NULL)
+			conf_param_set(c, "logfile", "/dev/null");
+		if (conf_param(c, "debugfile") == NULL)
+			conf_param_set(c, "debugfile", "/dev/null");
+	}
+}
+
 static void
 local_name(const struct conf_opts *o, char *out, size_t len)
 {
@@ -836,6 +930,7 @@ out:
 	if (c->logfacility == -2)
 		c->logfacility = c->logfile || c->debugfile ? -1 : LOG_DAEMON;
 	c->cluster_id = conf_hash(c->cluster);
+	params_finish(c);
 	for (i = 0; i < HBD_MAX_GROUPS; i++)
 		free(cp.haresources_lines[i]);
 	free(cp.authkeys_path);
@@ -867,6 +962,11 @@ conf_free(struct conf *c)
 	free(c->authkeys_path);
 	free(c->conf_path);
 	free(c->confdir);
+	for (i = 0; i < c->nparams; i++) {
+		free(c->params[i].name);
+		free(c->params[i].value);
+	}
+	free(c->params);
 	for (i = 0; i < c->ngroups; i++) {
 		struct conf_group	*g = &c->groups[i];
 

@@ -123,6 +123,12 @@ struct conf_stonith {
 	int		 line;
 };
 
+/* a heartbeat parameter as cl_status hbparameter prints it */
+struct conf_param {
+	char		*name;
+	char		*value;
+};
+
 struct conf {
 	/* where it came from, for messages */
 	char		*hacf_path, *haresources_path, *authkeys_path;
@@ -188,6 +194,10 @@ struct conf {
 	uint32_t	 start_timeout_ms, stop_timeout_ms, monitor_timeout_ms;
 	int		 max_restarts;
 	uint32_t	 restart_window_ms;
+	/* heartbeat's parameters (ha.cf words as written, heartbeat's
+	 * defaults otherwise), for cl_status hbparameter */
+	struct conf_param *params;
+	int		 nparams;
 };
 
 /* Problems found while loading: every one, then the verdict. */
@@ -230,6 +240,8 @@ int		 conf_group_index(const struct conf *, const char *);
 const char	*conf_peer_name(const struct conf *);
 int		 conf_peer_index(const struct conf *);
 const char	*auth_method_name(enum auth_method);
+void		 conf_param_set(struct conf *, const char *, const char *);
+const char	*conf_param(const struct conf *, const char *);
 const char	*medium_type_name(enum medium_type);
 const char	*auto_failback_name(enum auto_failback);
 uint32_t	 conf_hash(const char *);

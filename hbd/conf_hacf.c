@@ -1057,6 +1057,32 @@ find_directive(const char *name)
 }
 
 /* argv[0] is the directive; the rest are its values */
+/* the ha.cf words heartbeat recorded for its get_parameter API call */
+static const char *const recorded[] = {
+	"cluster", "hopfudge", "keepalive", "deadtime", "deadping",
+	"initdead", "warntime", "watchdog", "baud", "udpport", "logfacility",
+	"logfile", "debugfile", "auto_failback", "rtprio", "hbgenmethod",
+	"realtime", "debug", "normalpoll", "msgfmt", "use_logd",
+	"conn_logd_time", "log_badpack", "syslogmsgfmt", "coredumps",
+	"coreroot", "crm_daemon_dir", "crmd_spawns_pengine", "pacemaker",
+	"autojoin", "uuidfrom", "compression", "compression_threshold",
+	"traditional_compression", "max_rexmit_delay",
+	"record_config_changes", "record_pengine_inputs",
+	"enable_config_writes", "memreserve", "quorum_server",
+};
+
+static void
+record_param(struct cparse *cp, int argc, char **argv)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(recorded); i++)
+		if (strcmp(recorded[i], argv[0]) == 0) {
+			conf_param_set(cp->c, argv[0], argv[argc - 1]);
+			return;
+		}
+}
+
 int
 hacf_directive(struct cparse *cp, int argc, char **argv)
 {
@@ -1072,6 +1098,8 @@ hacf_directive(struct cparse *cp, int argc, char **argv)
 	case D_WARN:
 		cp_warn(cp, LINE, "%s: hbd does not use %s; ignored", d->name,
 		    d->note);
+		if (argc > 1)
+			record_param(cp, argc, argv);
 		return 0;
 	case D_REFUSE:
 		cp_err(cp, LINE, "%s: %s", d->name, d->note);
@@ -1110,6 +1138,8 @@ hacf_directive(struct cparse *cp, int argc, char **argv)
 	    d->fn == d_mcast || d->fn == d_serial || d->fn == d_udp ||
 	    d->fn == d_disk))
 		cp->media_errors++;
+	if (rc == 0)
+		record_param(cp, argc, argv);
 	return rc;
 }
 

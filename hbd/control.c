@@ -52,6 +52,7 @@ static struct ev_timer		 gc_timer;
 static const struct ctl_handlers *handlers;
 static gid_t			 api_gids[HBD_MAX_APIGROUPS + 1];
 static int			 n_api_gids;
+static const struct conf	*cur_conf;	/* for "parameters" */
 static struct ctl_stats		 stats;
 static uint64_t			 event_seq;
 static struct buf		 evbuf;
@@ -176,7 +177,7 @@ static const char *
 priv_needed(const char *cmd)
 {
 	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "subscribe") == 0 ||
-	    strcmp(cmd, "hello") == 0)
+	    strcmp(cmd, "hello") == 0 || strcmp(cmd, "parameters") == 0)
 		return NULL;
 	return "only root may change the cluster";
 }
@@ -197,6 +198,26 @@ status_reply(struct client *c, int subscribe)
 		jw_obj_end(&w);
 	} else
 		handlers->status(&w);
+	jw_obj_end(&w);
+	client_send(c, CTL_OK, b.data, b.len);
+	buf_free(&b);
+}
+
+/* heartbeat's parameters (cl_status hbparameter): name -> value */
+static void
+parameters_reply(struct client *c)
+{
+	struct buf	 b;
+	struct jw	 w;
+	int		 i;
+
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w, NULL);
+	jw_obj_begin(&w, "parameters");
+	for (i = 0; cur_conf && i < cur_conf->nparams; i++)
+		jw_str(&w, cur_conf->params[i].name, cur_conf->params[i].value);
+	jw_obj_end(&w);
 	jw_obj_end(&w);
 	client_send(c, CTL_OK, b.data, b.len);
 	buf_free(&b);
@@ -226,6 +247,8 @@ handle_request(struct client *c, const char *p, size_t n)
 	}
 	if (strcmp(cmd, "status") == 0)
 		status_reply(c, 0);
+	else if (strcmp(cmd, "parameters") == 0)
+		parameters_reply(c);
 	else if (strcmp(cmd, "subscribe") == 0) {
 		status_reply(c, 1);
 		c->subscribed = 1;
@@ -404,6 +427,7 @@ load_groups(const struct conf *conf)
 void
 ctl_reconf(const struct conf *conf)
 {
+	cur_conf = conf;
 	load_groups(conf);
 	if (sockpath && n_api_gids > 0 &&
 	    chown(sockpath, (uid_t)-1, api_gids[0]) == -1)
