@@ -198,6 +198,10 @@ struct conf {
 	 * defaults otherwise), for cl_status hbparameter */
 	struct conf_param *params;
 	int		 nparams;
+	/* cluster and ping nodes in the order ha.cf named them (heartbeat's
+	 * node walk gave them in reverse of it) */
+	char		 file_order[HBD_MAX_NODES + HBD_MAX_PING][HBD_MAX_NAME];
+	int		 nfile_order;
 };
 
 /* Problems found while loading: every one, then the verdict. */

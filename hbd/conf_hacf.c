@@ -147,6 +147,8 @@ d_node(struct cparse *cp, int argc, char **argv)
 	hbd_strlcpy(c->nodes[c->nnodes], argv[1], HBD_MAX_NAME);
 	for (p = c->nodes[c->nnodes]; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
+	memcpy(c->file_order[c->nfile_order++], c->nodes[c->nnodes],
+	    HBD_MAX_NAME);
 	c->nnodes++;
 	return 0;
 }
@@ -446,6 +448,8 @@ add_ping(struct cparse *cp, const char *name, int is_group, int n,
 	p->naddr = n;
 	p->is_group = is_group;
 	p->line = LINE;
+	memcpy(cp->c->file_order[cp->c->nfile_order++], p->name,
+	    HBD_MAX_NAME);
 	cp->c->npings++;
 	return 0;
 }

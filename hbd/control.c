@@ -218,6 +218,10 @@ parameters_reply(struct client *c)
 	for (i = 0; cur_conf && i < cur_conf->nparams; i++)
 		jw_str(&w, cur_conf->params[i].name, cur_conf->params[i].value);
 	jw_obj_end(&w);
+	jw_arr_begin(&w, "file_order");
+	for (i = 0; cur_conf && i < cur_conf->nfile_order; i++)
+		jw_str(&w, NULL, cur_conf->file_order[i]);
+	jw_arr_end(&w);
 	jw_obj_end(&w);
 	client_send(c, CTL_OK, b.data, b.len);
 	buf_free(&b);

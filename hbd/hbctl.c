@@ -547,6 +547,7 @@ find_node(const struct jval *st, const char *name)
  */
 #define CL_PARAM	11
 #define CL_UNKNOWN	13
+#define HBD_CL_MAX	64	/* nodes or links walked */
 
 struct cl_args {
 	const char	*cmd;
@@ -701,20 +702,24 @@ cl_link(const struct jval *n, const char *name)
 	return NULL;
 }
 
+/* heartbeat walked a node's links in reverse of the ha.cf order */
 static void
 cl_links(const struct jval *n, int human, int verbose)
 {
-	const struct jval	*l;
+	const struct jval	*l, *ls[HBD_CL_MAX];
+	int			 k = 0;
 
 	if (human)
 		printf("\tthis node has the following heartbeat links:\n");
-	for (l = json_get(n, "links") ? json_get(n, "links")->child : NULL; l;
-	    l = l->next)
+	for (l = json_get(n, "links") ? json_get(n, "links")->child : NULL;
+	    l && k < HBD_CL_MAX; l = l->next)
+		ls[k++] = l;
+	while (k-- > 0)
 		if (verbose)
-			printf("\t%s\t%s\n", s_or(l, "name", "?"),
-			    s_or(l, "status", "dead"));
+			printf("\t%s\t%s\n", s_or(ls[k], "name", "?"),
+			    s_or(ls[k], "status", "dead"));
 		else
-			printf("\t%s\n", s_or(l, "name", "?"));
+			printf("\t%s\n", s_or(ls[k], "name", "?"));
 }
 
 static const char *
@@ -727,29 +732,59 @@ cl_node_status(const struct jval *n)
 	return s;
 }
 
+static struct jval *
+cl_parameters(void)
+{
+	char		 err[512];
+	int		 ok;
+	struct jval	*v = call("{\"cmd\":\"parameters\"}", &ok, err,
+			    sizeof(err));
+
+	if (!ok) {
+		json_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/*
+ * heartbeat's node walk: the nodes in reverse of the order ha.cf named
+ * them (cluster and ping nodes alike); hbd's status lists this node first.
+ */
 static void
 cl_listnodes(const struct jval *st, const struct cl_args *a)
 {
-	const struct jval	*n;
-	int			 p = a->only_p, nn = a->only_n;
+	const struct jval	*n, *ns[HBD_CL_MAX], *o;
+	struct jval		*pv = cl_parameters();
+	int			 p = a->only_p, nn = a->only_n, k = 0, i;
 
+	o = pv && json_get(pv, "file_order") ?
+	    json_get(pv, "file_order")->child : NULL;
+	for (; o && k < HBD_CL_MAX; o = o->next)
+		if (o->type == J_STR && (n = find_node(st, o->str)) != NULL)
+			ns[k++] = n;
+	if (k == 0)	/* an older hbd: its own order, reversed */
+		for (n = json_get(st, "nodes")->child; n && k < HBD_CL_MAX;
+		    n = n->next)
+			ns[k++] = n;
 	if (p && nn)
 		p = nn = 0;	/* heartbeat: both means all */
 	if (a->human)
 		printf("The nodes are as follow:\n");
-	for (n = json_get(st, "nodes")->child; n; n = n->next) {
-		int	 ping = strcmp(s_or(n, "type", ""), "ping") == 0;
+	for (i = k - 1; i >= 0; i--) {
+		int	 ping = strcmp(s_or(ns[i], "type", ""), "ping") == 0;
 
 		if ((p && !ping) || (nn && ping))
 			continue;
 		if (a->verbose) {
 			printf("\n%s\t%s\t(nodetype: %s)\n",
-			    s_or(n, "name", "?"), cl_node_status(n),
-			    s_or(n, "type", "normal"));
-			cl_links(n, a->human, 1);
+			    s_or(ns[i], "name", "?"), cl_node_status(ns[i]),
+			    s_or(ns[i], "type", "normal"));
+			cl_links(ns[i], a->human, 1);
 		} else
-			printf("%s\n", s_or(n, "name", "?"));
+			printf("%s\n", s_or(ns[i], "name", "?"));
 	}
+	json_free(pv);
 }
 
 static int

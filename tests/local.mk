@@ -66,6 +66,7 @@ SYSTEM_TESTS = \
 	tests/system/24-ping.test \
 	tests/system/25-ocf-agents.test \
 	tests/system/30-control.test \
+	tests/system/31-cl-status-heartbeat.test \
 	tests/system/40-partition-fence.test \
 	tests/system/41-partition-ping.test \
 	tests/system/42-partition-heal.test \
@@ -75,7 +76,8 @@ SYSTEM_TESTS = \
 	tests/system/50-snmp-traps.test \
 	tests/system/60-supervision.test
 TESTS += $(SYSTEM_TESTS)
-EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper
+EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper \
+	bench/lib.sh bench/reaper.c
 
 # --- libFuzzer: every parser, briefly, plus the regression inputs ---
 TESTS += tests/fuzz/fuzz.test
