@@ -37,7 +37,7 @@ looks_like_ip(const char *s)
 	return dots == 3;
 }
 
-/* IPaddr's argument: ip[/cidr[/nic[/broadcast]]] */
+/* IPaddr's argument: ip[/cidr[/nic[/broadcast]]] or ip/cidr/broadcast */
 static int
 check_ipaddr_arg(struct cparse *cp, const char *spec, const char *arg)
 {
@@ -79,6 +79,14 @@ check_ipaddr_arg(struct cparse *cp, const char *spec, const char *arg)
 			    "nor a dotted mask", spec, f[1]);
 			return -1;
 		}
+	}
+	/* heartbeat's IPaddr: ip/cidr/BROADCAST when the third field
+	 * starts with a digit */
+	if (n == 3 && isdigit((unsigned char)f[2][0]) &&
+	    inet_pton(AF_INET, f[2], &a) != 1) {
+		cp_err(cp, LINE, "%s: broadcast \"%s\" is not an IPv4 address",
+		    spec, f[2]);
+		return -1;
 	}
 	if (n > 3 && f[3][0] && inet_pton(AF_INET, f[3], &a) != 1) {
 		cp_err(cp, LINE, "%s: broadcast \"%s\" is not an IPv4 address",
