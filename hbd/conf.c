@@ -669,6 +669,69 @@ check_groups(struct cparse *cp)
 	}
 }
 
+int
+conf_nofence_add(struct cparse *cp, const char *group)
+{
+	if (cp->nnofence == HBD_MAX_GROUPS) {
+		cp_err(cp, cp->line, "nofence_group: too many groups");
+		return -1;
+	}
+	cp->nofence[cp->nnofence] = xstrdup(group);
+	cp->nofence_file[cp->nnofence] = cp->file;
+	cp->nofence_line[cp->nnofence++] = cp->line;
+	return 0;
+}
+
+/*
+ * Which groups wait for the dead peer to be fenced before they start
+ * (rsc.c asks conf_rsc.needs_fence). heartbeat's rule: with stonith_host or
+ * fence configured, every group of the dead peer, whatever its resources;
+ * without, hbd still marks a Filesystem (a takeover of it is logged as
+ * unfenced). nofence_group takes a group out, Filesystem or not.
+ */
+static void
+check_fence_scope(struct cparse *cp)
+{
+	struct conf	*c = cp->c;
+	int		 fencing = c->fence_argc > 0 || c->nstonith > 0;
+	int		 i, j, k, fs;
+
+	for (i = 0; i < cp->nnofence; i++) {
+		if ((k = conf_group_index(c, cp->nofence[i])) < 0) {
+			cp_at(cp, cp->nofence_file[i], cp->nofence_line[i], 0,
+			    "nofence_group: no group named \"%s\" (a group "
+			    "is named by its first resource, as written in "
+			    "haresources)", cp->nofence[i]);
+			continue;
+		}
+		c->groups[k].nofence = 1;
+		if (!fencing)
+			cp_at(cp, cp->nofence_file[i], cp->nofence_line[i], 1,
+			    "nofence_group %s: no fence or stonith_host is "
+			    "configured, so nothing is fenced anyway",
+			    cp->nofence[i]);
+	}
+	for (i = 0; i < c->ngroups; i++) {
+		struct conf_group	*g = &c->groups[i];
+
+		for (fs = 0, j = 0; j < g->nrsc; j++)
+			if (strcmp(g->rsc[j].type, "Filesystem") == 0)
+				fs = 1;
+		for (j = 0; j < g->nrsc; j++)
+			g->rsc[j].needs_fence = g->nofence ? 0 :
+			    fencing || strcmp(g->rsc[j].type, "Filesystem") == 0;
+		if (g->nofence && fs && fencing)
+			for (k = 0; k < cp->nnofence; k++)
+				if (strcmp(cp->nofence[k], g->name) == 0)
+					cp_at(cp, cp->nofence_file[k],
+					    cp->nofence_line[k], 1,
+					    "nofence_group %s: the group has a "
+					    "Filesystem; taking it over unfenced "
+					    "risks mounting it on both nodes",
+					    g->name);
+	}
+}
+
 static void
 check_auth(struct cparse *cp)
 {
@@ -919,6 +982,7 @@ conf_load(const struct conf_opts *o, struct conf_diag *d)
 	check_timing(&cp, main_file);
 	check_media(&cp, main_file);
 	check_groups(&cp);
+	check_fence_scope(&cp);
 	check_auth(&cp);
 	check_misc(&cp, main_file);
 	if (!cp.seen_failback)
@@ -934,6 +998,8 @@ out:
 	for (i = 0; i < HBD_MAX_GROUPS; i++)
 		free(cp.haresources_lines[i]);
 	free(cp.authkeys_path);
+	for (i = 0; i < cp.nnofence; i++)
+		free(cp.nofence[i]);
 	if (d->nerrors) {
 		conf_free(c);
 		return NULL;
@@ -1059,8 +1125,9 @@ conf_dump(const struct conf *c, FILE *fp)
 	for (i = 0; i < c->ngroups; i++) {
 		const struct conf_group	*g = &c->groups[i];
 
-		fprintf(fp, "group %s preferred %s\n", g->name,
-		    g->preferred >= 0 ? c->nodes[g->preferred] : "?");
+		fprintf(fp, "group %s preferred %s%s\n", g->name,
+		    g->preferred >= 0 ? c->nodes[g->preferred] : "?",
+		    g->nofence ? " nofence" : "");
 		for (j = 0; j < g->nrsc; j++) {
 			int	 k;
 

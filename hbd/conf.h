@@ -87,13 +87,18 @@ struct conf_rsc {
 	int		 nargs;
 	char		*path;		/* resolved agent, NULL if missing */
 	enum rsc_kind	 kind;
-	int		 needs_fence;	/* touches shared data */
+	int		 needs_fence;	/* fence a dead peer before starting:
+					 * every resource of every group when
+					 * fencing is configured (heartbeat),
+					 * else a Filesystem; none in a
+					 * nofence_group */
 };
 
 struct conf_group {
 	char		*name;		/* first resource as written */
 	uint32_t	 id;		/* wire identity: hash of name */
 	int		 preferred;	/* node index */
+	int		 nofence;	/* nofence_group: never wait for a fence */
 	struct conf_rsc	 rsc[HBD_MAX_RSC];
 	int		 nrsc;
 	int		 line;

@@ -153,6 +153,13 @@ d_node(struct cparse *cp, int argc, char **argv)
 	return 0;
 }
 
+/* nofence_group NAME...: hbd's way out of heartbeat's fencing scope */
+static int
+d_nofence_group(struct cparse *cp, int argc, char **argv)
+{
+	return conf_nofence_add(cp, argv[1]);
+}
+
 static int
 d_cluster(struct cparse *cp, int argc, char **argv)
 {
@@ -984,6 +991,7 @@ static const struct directive directives[] = {
 	{ "monitor_timeout", D_ONCE, 1, 1, d_timeout, NULL },
 	{ "nice_failback", D_ONCE, 1, 1, d_nice_failback, NULL },
 	{ "node", D_EACH, 1, HBD_MAX_NODES + 8, d_node, NULL },
+	{ "nofence_group", D_EACH, 1, HBD_MAX_GROUPS, d_nofence_group, NULL },
 	{ "pacemaker", D_ONCE, 1, 1, d_crm, NULL },
 	{ "ping", D_EACH, 1, HBD_MAX_PING, d_ping, NULL },
 	{ "ping_group", D_ONCE, 2, HBD_MAX_PING_ADDRS + 1, d_ping_group,

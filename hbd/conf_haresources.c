@@ -169,7 +169,6 @@ parse_resource(struct cparse *cp, struct conf_rsc *r, const char *spec)
 			return -1;
 	}
 	if (strcmp(r->type, "Filesystem") == 0) {
-		r->needs_fence = 1;
 		if (r->kind != RSC_OCF && r->nargs < 2) {
 			cp_err(cp, LINE, "%s: Filesystem needs at least "
 			    "device::directory", spec);

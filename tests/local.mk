@@ -73,6 +73,7 @@ SYSTEM_TESTS = \
 	tests/system/43-fence-failure.test \
 	tests/system/44-disk-heartbeat.test \
 	tests/system/45-stonith-host.test \
+	tests/system/46-fence-scope.test \
 	tests/system/50-snmp-traps.test \
 	tests/system/60-supervision.test
 TESTS += $(SYSTEM_TESTS)

@@ -272,6 +272,56 @@ test_hostnames(void **state)
 	conf_diag_free(&d);
 }
 
+/*
+ * heartbeat's fencing scope: with fence or stonith_host, every group waits
+ * for the dead peer's fence, not only groups with a Filesystem;
+ * nofence_group takes a group out.
+ */
+static void
+test_fence_scope(void **state)
+{
+	struct conf_diag	 d;
+	struct conf		*c;
+	const char		*hacf = "deadtime 10\nbcast eth0\nnode ha1 ha2\n"
+				    "auto_failback on\n";
+	char			 buf[512];
+	int			 i;
+
+	put("haresources", "ha1 Dummy::a\nha2 Dummy::b LVM::vg0\n"
+	    "ha1 Filesystem::/dev/sdb1::/srv::ext4\n", 0644);
+	/* no fencing: only the Filesystem */
+	put("ha.cf", hacf, 0644);
+	assert_non_null(c = load("ha1", NULL, &d));
+	assert_false(c->groups[0].rsc[0].needs_fence);
+	assert_false(c->groups[1].rsc[1].needs_fence);
+	assert_true(c->groups[2].rsc[0].needs_fence);
+	conf_free(c);
+	conf_diag_free(&d);
+	/* fencing: every group; nofence_group opts one out */
+	snprintf(buf, sizeof(buf), "%sfence /bin/true\n"
+	    "nofence_group Dummy::a\n", hacf);
+	put("ha.cf", buf, 0644);
+	assert_non_null(c = load("ha1", NULL, &d));
+	assert_int_equal(c->groups[0].nofence, 1);
+	assert_false(c->groups[0].rsc[0].needs_fence);
+	assert_true(c->groups[1].rsc[0].needs_fence);
+	assert_true(c->groups[1].rsc[1].needs_fence);
+	assert_true(c->groups[2].rsc[0].needs_fence);
+	conf_free(c);
+	conf_diag_free(&d);
+	/* an unknown group is an error */
+	snprintf(buf, sizeof(buf), "%sfence /bin/true\nnofence_group nope\n",
+	    hacf);
+	put("ha.cf", buf, 0644);
+	assert_null(c = load("ha1", NULL, &d));
+	assert_int_equal(d.nerrors, 1);
+	for (i = 0; d.msgs[i].warning; i++)
+		;
+	assert_int_equal(d.msgs[i].line, 6);
+	assert_non_null(strstr(d.msgs[i].text, "no group named"));
+	conf_diag_free(&d);
+}
+
 int
 main(void)
 {
@@ -281,6 +331,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_authkeys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostnames, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fence_scope, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_errors_collected, setup,
 		    teardown),
 	};
