@@ -395,6 +395,42 @@ drop_local_ucast(struct cparse *cp)
 	c->nmedia = k;
 }
 
+/*
+ * A UDP medium that repeats an earlier one (bcast eth0 and the old "udp
+ * eth0", a tutorial's favourite): heartbeat ran both, to no gain; hbd keeps
+ * the first and says so.
+ */
+static void
+drop_repeated_media(struct cparse *cp, const char *hacf)
+{
+	struct conf	*c = cp->c;
+	int		 i, j, k, dup;
+
+	for (i = 0, k = 0; i < c->nmedia; i++) {
+		struct conf_medium	*a = &c->media[i];
+
+		for (dup = 0, j = 0; j < k && !dup; j++) {
+			struct conf_medium	*b = &c->media[j];
+
+			if (a->type == b->type && (a->type == MEDIUM_BCAST ||
+			    a->type == MEDIUM_UCAST ||
+			    a->type == MEDIUM_MCAST) &&
+			    strcmp(a->ifname, b->ifname) == 0 &&
+			    a->port == b->port &&
+			    a->addr.s_addr == b->addr.s_addr) {
+				cp_at(cp, hacf, a->line, 1, "%s %s on port %u "
+				    "repeats line %d: ignored",
+				    medium_type_name(a->type), a->ifname,
+				    a->port, b->line);
+				dup = 1;
+			}
+		}
+		if (!dup)
+			c->media[k++] = *a;
+	}
+	c->nmedia = k;
+}
+
 static void
 name_links(struct conf *c)
 {
@@ -592,6 +628,7 @@ check_media(struct cparse *cp, const char *hacf)
 		cp_at(cp, hacf, cp->baud_line, 1, "baud has no effect: it "
 		    "applies to the serial lines after it");
 	drop_local_ucast(cp);
+	drop_repeated_media(cp, hacf);
 	name_links(c);
 	if (c->nmedia == 0 && c->nnodes > 1 && !cp->media_errors)
 		cp_at(cp, hacf, 0, 0, "no heartbeat media: configure at least "

@@ -8,6 +8,7 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -179,6 +180,7 @@ words(char *p, char **tok, int max)
 int
 authkeys_read(struct cparse *cp, const char *path, int check)
 {
+	static char	 auth_word[] = "auth";
 	FILE	*fp;
 	char	*line = NULL, *tok[64];
 	size_t	 cap = 0;
@@ -217,6 +219,16 @@ authkeys_read(struct cparse *cp, const char *path, int check)
 		if (n < 0) {
 			cp_err(cp, LINE, "too many words");
 			continue;
+		}
+		/* heartbeat's sscanf("auth %d") also took "auth1" */
+		if (strncmp(tok[0], "auth", 4) == 0 &&
+		    isdigit((unsigned char)tok[0][4]) &&
+		    n < (int)nitems(tok) - 1) {
+			memmove(&tok[2], &tok[1], (size_t)(n - 1) *
+			    sizeof(tok[0]));
+			tok[1] = tok[0] + 4;
+			tok[0] = auth_word;
+			n++;
 		}
 		for (i = strcmp(tok[0], "auth") == 0 ? 2 : 3; i < n; i++)
 			if (tok[i][0] == '#') {

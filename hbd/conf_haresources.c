@@ -50,6 +50,14 @@ check_ipaddr_arg(struct cparse *cp, const char *spec, const char *arg)
 		return -1;
 	}
 	hbd_strlcpy(buf, arg, sizeof(buf));
+	/* heartbeat's IPaddr: repeated '/' collapse, a trailing one is
+	 * nothing (IP//24/eth0:1/ is IP/24/eth0:1) */
+	for (i = 0, n = 0; buf[i]; i++)
+		if (buf[i] != '/' || (n > 0 && buf[n - 1] != '/'))
+			buf[n++] = buf[i];
+	if (n > 0 && buf[n - 1] == '/')
+		n--;
+	buf[n] = '\0';
 	n = 0;
 	f[n++] = buf;
 	for (i = 0; buf[i] && n < 5; i++)
