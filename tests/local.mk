@@ -32,8 +32,9 @@ tests_unit_test_conf_LDADD = $(UNIT_LDADD)
 tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
 
 # --- configuration tests through hbd -n ---
-TESTS += tests/conf/conf.test tests/conf/equiv.test
-EXTRA_DIST += tests/conf/conf.test tests/conf/equiv.test tests/conf/bad \
+TESTS += tests/conf/conf.test tests/conf/equiv.test tests/conf/corpus.test
+EXTRA_DIST += tests/conf/conf.test tests/conf/equiv.test tests/conf/corpus.test \
+	tests/conf/corpus tests/conf/bad \
 	tests/conf/good
 
 # --- resource agents (real ip, mounts, apache2, ganesha; root) ---
