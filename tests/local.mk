@@ -73,6 +73,7 @@ SYSTEM_TESTS = \
 	tests/system/25-ocf-agents.test \
 	tests/system/26-reload.test \
 	tests/system/27-stop-retry.test \
+	tests/system/28-heartbeat-scripts.test \
 	tests/system/30-control.test \
 	tests/system/31-cl-status-heartbeat.test \
 	tests/system/40-partition-fence.test \
