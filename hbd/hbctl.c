@@ -584,7 +584,7 @@ cl_help(FILE *fp)
 	    "  listhblinks [-v] NODE          the heartbeat links to NODE\n"
 	    "  hblinkstatus NODE LINK         up or dead\n"
 	    "  clientstatus NODE CLIENT [MS]  an API client's status (hbd has "
-	    "none: offline)\n"
+	    "none: exit 13)\n"
 	    "  rscstatus                      the groups held here: local, "
 	    "foreign, all, none\n"
 	    "  hbparameter -p NAME            a parameter as ha.cf set it "
@@ -857,15 +857,15 @@ cl_node_answer(const struct jval *st, const struct cl_args *a)
 		return strcmp(s, "up") == 0 ? 0 : 1;
 	}
 	if (strcmp(cmd, "clientstatus") == 0) {
-		/* hbd has no API clients: every client is offline */
-		if (n == NULL) {
-			fprintf(stderr, "Cannot get heartbeat client %s's "
-			    "status\nREASON: no node named %s\n", a->pos[1],
-			    node);
-			return CL_UNKNOWN;
-		}
-		printf("offline\n");
-		return 1;
+		/*
+		 * hbd has no API clients. heartbeat, asked about a client
+		 * that is not signed on, got no answer within the timeout
+		 * and said so: exit 13, nothing on stdout.
+		 */
+		fprintf(stderr, "Cannot get heartbeat client %s's status\n"
+		    "REASON: %s\n", a->pos[1], n == NULL ? "no such node" :
+		    "hbd has no API clients");
+		return CL_UNKNOWN;
 	}
 	if (n == NULL) {
 		fprintf(stderr, "%s\n", strcmp(cmd, "nodeweight") == 0 ?
