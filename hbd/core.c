@@ -583,6 +583,18 @@ core_rx(struct core *c, int medium, const uint8_t *pkt, size_t len,
 	fr = fresh(c, &m);
 	if (!check_generation(c, &m, fr, from))
 		goto out;
+	/*
+	 * A peer we declared dead comes back only with a packet that answers
+	 * one of ours: packets queued before it died (a serial line stopped
+	 * and restarted, a switch buffer) would revive a node that is off,
+	 * reset its fencing and have it fenced again as it boots.
+	 */
+	if (!fr && c->mem.nodes[node].status == NODE_DEAD) {
+		drop(c, RL_STALE, &c->cnt.stale, from, "a packet from %s, "
+		    "which is dead here, that answers none of our recent ones "
+		    "(sent before it died?)", m.node);
+		goto out;
+	}
 #if HBD_MUTANT != MUT_UNFRESH_LEFT
 	if (m.status == HB_ST_LEFT && !fr) {
 		/* a goodbye counts as "everything stopped there" only when it

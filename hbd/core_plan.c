@@ -128,8 +128,6 @@ run_step(struct core *c, struct grp *g)
 		set_rstate(c, g, s->rsc, GS_STARTING);
 	else if (s->act == CORE_STOP)
 		set_rstate(c, g, s->rsc, GS_STOPPING);
-	core_log(c, LOG_INFO, "group %s: running %s %s", g->cg->name,
-	    g->cg->rsc[s->rsc].spec, act_name(s->act));
 	memset(&a, 0, sizeof(a));
 	a.type = CA_RUN;
 	a.group = g->index;
