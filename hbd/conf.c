@@ -17,6 +17,7 @@
 #include <math.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,16 +162,17 @@ conf_parse_time(const char *s, uint32_t *ms)
 	v = strtod(num, &end);
 	if (errno || *end || !isfinite(v) || v < 0)
 		return -1;
-	if (*unit == '\0' || strcmp(unit, "s") == 0 ||
-	    strcmp(unit, "sec") == 0)
+	/* heartbeat's cl_get_msec: units in any case, rounded to nearest */
+	if (*unit == '\0' || strcasecmp(unit, "s") == 0 ||
+	    strcasecmp(unit, "sec") == 0)
 		scale = 1000.0;
-	else if (strcmp(unit, "ms") == 0 || strcmp(unit, "msec") == 0)
+	else if (strcasecmp(unit, "ms") == 0 || strcasecmp(unit, "msec") == 0)
 		scale = 1.0;
-	else if (strcmp(unit, "us") == 0 || strcmp(unit, "usec") == 0)
+	else if (strcasecmp(unit, "us") == 0 || strcasecmp(unit, "usec") == 0)
 		scale = 0.001;
 	else
 		return -1;
-	v = ceil(v * scale - 1e-9);
+	v = floor(v * scale + 0.5);
 	if (v > 86400000.0 * 7)
 		return -1;
 	*ms = (uint32_t)v;
@@ -394,6 +396,42 @@ drop_local_ucast(struct cparse *cp)
 	c->nmedia = k;
 }
 
+/*
+ * A UDP medium that repeats an earlier one (bcast eth0 and the old "udp
+ * eth0", a tutorial's favourite): heartbeat ran both, to no gain; hbd keeps
+ * the first and says so.
+ */
+static void
+drop_repeated_media(struct cparse *cp, const char *hacf)
+{
+	struct conf	*c = cp->c;
+	int		 i, j, k, dup;
+
+	for (i = 0, k = 0; i < c->nmedia; i++) {
+		struct conf_medium	*a = &c->media[i];
+
+		for (dup = 0, j = 0; j < k && !dup; j++) {
+			struct conf_medium	*b = &c->media[j];
+
+			if (a->type == b->type && (a->type == MEDIUM_BCAST ||
+			    a->type == MEDIUM_UCAST ||
+			    a->type == MEDIUM_MCAST) &&
+			    strcmp(a->ifname, b->ifname) == 0 &&
+			    a->port == b->port &&
+			    a->addr.s_addr == b->addr.s_addr) {
+				cp_at(cp, hacf, a->line, 1, "%s %s on port %u "
+				    "repeats line %d: ignored",
+				    medium_type_name(a->type), a->ifname,
+				    a->port, b->line);
+				dup = 1;
+			}
+		}
+		if (!dup)
+			c->media[k++] = *a;
+	}
+	c->nmedia = k;
+}
+
 static void
 name_links(struct conf *c)
 {
@@ -591,6 +629,7 @@ check_media(struct cparse *cp, const char *hacf)
 		cp_at(cp, hacf, cp->baud_line, 1, "baud has no effect: it "
 		    "applies to the serial lines after it");
 	drop_local_ucast(cp);
+	drop_repeated_media(cp, hacf);
 	name_links(c);
 	if (c->nmedia == 0 && c->nnodes > 1 && !cp->media_errors)
 		cp_at(cp, hacf, 0, 0, "no heartbeat media: configure at least "
@@ -665,6 +704,69 @@ check_groups(struct cparse *cp)
 		}
 		for (k = 0; k < g->nrsc; k++)
 			resolve_agent(cp, &g->rsc[k], g->line, hr);
+	}
+}
+
+int
+conf_nofence_add(struct cparse *cp, const char *group)
+{
+	if (cp->nnofence == HBD_MAX_GROUPS) {
+		cp_err(cp, cp->line, "nofence_group: too many groups");
+		return -1;
+	}
+	cp->nofence[cp->nnofence] = xstrdup(group);
+	cp->nofence_file[cp->nnofence] = cp->file;
+	cp->nofence_line[cp->nnofence++] = cp->line;
+	return 0;
+}
+
+/*
+ * Which groups wait for the dead peer to be fenced before they start
+ * (rsc.c asks conf_rsc.needs_fence). heartbeat's rule: with stonith_host or
+ * fence configured, every group of the dead peer, whatever its resources;
+ * without, hbd still marks a Filesystem (a takeover of it is logged as
+ * unfenced). nofence_group takes a group out, Filesystem or not.
+ */
+static void
+check_fence_scope(struct cparse *cp)
+{
+	struct conf	*c = cp->c;
+	int		 fencing = c->fence_argc > 0 || c->nstonith > 0;
+	int		 i, j, k, fs;
+
+	for (i = 0; i < cp->nnofence; i++) {
+		if ((k = conf_group_index(c, cp->nofence[i])) < 0) {
+			cp_at(cp, cp->nofence_file[i], cp->nofence_line[i], 0,
+			    "nofence_group: no group named \"%s\" (a group "
+			    "is named by its first resource, as written in "
+			    "haresources)", cp->nofence[i]);
+			continue;
+		}
+		c->groups[k].nofence = 1;
+		if (!fencing)
+			cp_at(cp, cp->nofence_file[i], cp->nofence_line[i], 1,
+			    "nofence_group %s: no fence or stonith_host is "
+			    "configured, so nothing is fenced anyway",
+			    cp->nofence[i]);
+	}
+	for (i = 0; i < c->ngroups; i++) {
+		struct conf_group	*g = &c->groups[i];
+
+		for (fs = 0, j = 0; j < g->nrsc; j++)
+			if (strcmp(g->rsc[j].type, "Filesystem") == 0)
+				fs = 1;
+		for (j = 0; j < g->nrsc; j++)
+			g->rsc[j].needs_fence = g->nofence ? 0 :
+			    fencing || strcmp(g->rsc[j].type, "Filesystem") == 0;
+		if (g->nofence && fs && fencing)
+			for (k = 0; k < cp->nnofence; k++)
+				if (strcmp(cp->nofence[k], g->name) == 0)
+					cp_at(cp, cp->nofence_file[k],
+					    cp->nofence_line[k], 1,
+					    "nofence_group %s: the group has a "
+					    "Filesystem; taking it over unfenced "
+					    "risks mounting it on both nodes",
+					    g->name);
 	}
 }
 
@@ -794,6 +896,100 @@ conf_defaults(struct conf *c)
 	c->restart_window_ms = 600000;
 }
 
+/* ---- heartbeat's parameters, as its API's get_parameter gave them ---- */
+
+const char *
+conf_param(const struct conf *c, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < c->nparams; i++)
+		if (strcmp(c->params[i].name, name) == 0)
+			return c->params[i].value;
+	return NULL;
+}
+
+void
+conf_param_set(struct conf *c, const char *name, const char *value)
+{
+	int	 i;
+
+	for (i = 0; i < c->nparams; i++)
+		if (strcmp(c->params[i].name, name) == 0) {
+			free(c->params[i].value);
+			c->params[i].value = xstrdup(value);
+			return;
+		}
+	c->params = xreallocarray(c->params, (size_t)c->nparams + 1,
+	    sizeof(*c->params));
+	c->params[c->nparams].name = xstrdup(name);
+	c->params[c->nparams].value = xstrdup(value);
+	c->nparams++;
+}
+
+/*
+ * What heartbeat 3.0.6 answered for a parameter nobody set: its fixed
+ * defaults, then the values it computed (warntime, initdead, deadping,
+ * udpport), here from hbd's own numbers. Times set in hbd.conf (no ha.cf
+ * words) are given in milliseconds, as heartbeat wrote computed ones.
+ */
+static void
+params_finish(struct conf *c)
+{
+	static const char *const fixed[][2] = {
+		{ "hopfudge", "1" }, { "baud", "19200" },
+		{ "hbgenmethod", "file" }, { "msgfmt", "classic" },
+		{ "conn_logd_time", "60" }, { "log_badpack", "true" },
+		{ "syslogmsgfmt", "true" }, { "coredumps", "true" },
+		{ "pacemaker", "false" }, { "autojoin", "none" },
+		{ "uuidfrom", "file" }, { "compression", "zlib" },
+		{ "compression_threshold", "2" },
+		{ "traditional_compression", "no" },
+		{ "max_rexmit_delay", "250" }, { "record_config_changes", "on" },
+		{ "record_pengine_inputs", "on" },
+		{ "enable_config_writes", "on" }, { "memreserve", "6500" },
+		{ "debug", "0" },
+	};
+	const struct {
+		const char	*name;
+		uint32_t	 ms;
+	} times[] = {
+		{ "keepalive", c->keepalive_ms }, { "deadtime", c->deadtime_ms },
+		{ "warntime", c->warntime_ms }, { "initdead", c->initdead_ms },
+		{ "deadping", c->deadping_ms },
+	};
+	char	 v[32];
+	size_t	 i;
+
+	if (conf_param(c, "cluster") == NULL)
+		conf_param_set(c, "cluster", c->cluster);
+	for (i = 0; i < nitems(times); i++)
+		if (conf_param(c, times[i].name) == NULL) {
+			snprintf(v, sizeof(v), "%ums", times[i].ms);
+			conf_param_set(c, times[i].name, v);
+		}
+	if (conf_param(c, "udpport") == NULL) {
+		snprintf(v, sizeof(v), "%u", (unsigned)c->udpport);
+		conf_param_set(c, "udpport", v);
+	}
+	if (conf_param(c, "auto_failback") == NULL)
+		conf_param_set(c, "auto_failback",
+		    auto_failback_name(c->auto_failback));
+	if (conf_param(c, "realtime") == NULL)
+		conf_param_set(c, "realtime", c->realtime ? "true" : "false");
+	for (i = 0; i < nitems(fixed); i++)
+		if (conf_param(c, fixed[i][0]) == NULL)
+			conf_param_set(c, fixed[i][0], fixed[i][1]);
+	/* heartbeat: syslog and no files meant the files were /dev/null */
+	if (conf_param(c, "logfacility") != NULL &&
+	    strcmp(conf_param(c, "logfacility"), "none") != 0) {
+		if (conf_param(c, "logfile") == NULL)
+			conf_param_set(c, "logfile", "/dev/null");
+		if (conf_param(c, "debugfile") == NULL)
+			conf_param_set(c, "debugfile", "/dev/null");
+	}
+}
+
 static void
 local_name(const struct conf_opts *o, char *out, size_t len)
 {
@@ -874,6 +1070,7 @@ conf_load(const struct conf_opts *o, struct conf_diag *d)
 	check_timing(&cp, main_file);
 	check_media(&cp, main_file);
 	check_groups(&cp);
+	check_fence_scope(&cp);
 	check_auth(&cp);
 	check_misc(&cp, main_file);
 	if (!cp.seen_failback)
@@ -885,9 +1082,12 @@ out:
 	if (c->logfacility == -2)
 		c->logfacility = c->logfile || c->debugfile ? -1 : LOG_DAEMON;
 	c->cluster_id = conf_hash(c->cluster);
+	params_finish(c);
 	for (i = 0; i < HBD_MAX_GROUPS; i++)
 		free(cp.haresources_lines[i]);
 	free(cp.authkeys_path);
+	for (i = 0; i < cp.nnofence; i++)
+		free(cp.nofence[i]);
 	if (d->nerrors) {
 		conf_free(c);
 		return NULL;
@@ -916,6 +1116,11 @@ conf_free(struct conf *c)
 	free(c->authkeys_path);
 	free(c->conf_path);
 	free(c->confdir);
+	for (i = 0; i < c->nparams; i++) {
+		free(c->params[i].name);
+		free(c->params[i].value);
+	}
+	free(c->params);
 	for (i = 0; i < c->ngroups; i++) {
 		struct conf_group	*g = &c->groups[i];
 
@@ -1008,8 +1213,9 @@ conf_dump(const struct conf *c, FILE *fp)
 	for (i = 0; i < c->ngroups; i++) {
 		const struct conf_group	*g = &c->groups[i];
 
-		fprintf(fp, "group %s preferred %s\n", g->name,
-		    g->preferred >= 0 ? c->nodes[g->preferred] : "?");
+		fprintf(fp, "group %s preferred %s%s\n", g->name,
+		    g->preferred >= 0 ? c->nodes[g->preferred] : "?",
+		    g->nofence ? " nofence" : "");
 		for (j = 0; j < g->nrsc; j++) {
 			int	 k;
 

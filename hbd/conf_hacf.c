@@ -7,15 +7,20 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <netdb.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "conf_int.h"
@@ -150,8 +155,17 @@ d_node(struct cparse *cp, int argc, char **argv)
 	hbd_strlcpy(c->nodes[c->nnodes], argv[1], HBD_MAX_NAME);
 	for (p = c->nodes[c->nnodes]; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
+	memcpy(c->file_order[c->nfile_order++], c->nodes[c->nnodes],
+	    HBD_MAX_NAME);
 	c->nnodes++;
 	return 0;
+}
+
+/* nofence_group NAME...: hbd's way out of heartbeat's fencing scope */
+static int
+d_nofence_group(struct cparse *cp, int argc, char **argv)
+{
+	return conf_nofence_add(cp, argv[1]);
 }
 
 static int
@@ -270,6 +284,47 @@ parse_ipv4(struct cparse *cp, const char *what, const char *s,
 	return 0;
 }
 
+/*
+ * An address or, as heartbeat allowed for ucast, ping and ping_group, a
+ * host name, resolved now (heartbeat resolved it when it opened the
+ * medium). Only the loader calls this: at start-up, from hbd -n, and from
+ * a reload (which runs on the event loop: a name that needs DNS blocks the
+ * loop there until the resolver answers; see ha.cf(5)). Something made
+ * only of digits and dots is an address and is never looked up.
+ */
+static int
+resolve_ipv4(struct cparse *cp, const char *what, const char *s,
+    struct in_addr *a)
+{
+	struct addrinfo	 hints, *res = NULL;
+	int		 rc;
+
+	if (inet_pton(AF_INET, s, a) == 1)
+		return 0;
+	if (s[strspn(s, "0123456789.")] == '\0' || cp->o->no_resolve)
+		return parse_ipv4(cp, what, s, a);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = SOCK_DGRAM;
+	if ((rc = getaddrinfo(s, NULL, &hints, &res)) != 0 || res == NULL) {
+		/* "not found" and "no answer" ask for the same fix */
+		if (rc == EAI_NONAME || rc == EAI_AGAIN || rc == EAI_FAIL ||
+		    rc == 0)
+			cp_err(cp, LINE, "%s: cannot resolve \"%s\" to an IPv4 "
+			    "address; write the address, or add the name to "
+			    "/etc/hosts", what, s);
+		else
+			cp_err(cp, LINE, "%s: cannot resolve \"%s\" to an IPv4 "
+			    "address (%s); write the address, or add the name "
+			    "to /etc/hosts", what, s, gai_strerror(rc));
+		return -1;
+	}
+	*a = ((struct sockaddr_in *)(void *)res->ai_addr)->sin_addr;
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* ucast dev address [ignored...]: heartbeat 3.0.6 read one address */
 static int
 d_ucast(struct cparse *cp, int argc, char **argv)
 {
@@ -277,8 +332,12 @@ d_ucast(struct cparse *cp, int argc, char **argv)
 	struct in_addr		 a;
 
 	if (check_ifname(cp, "ucast", argv[1]) == -1 ||
-	    parse_ipv4(cp, "ucast", argv[2], &a) == -1)
+	    resolve_ipv4(cp, "ucast", argv[2], &a) == -1)
 		return -1;
+	if (argc > 3)
+		cp_warn(cp, LINE, "ucast: \"%s\"%s ignored: a ucast line takes "
+		    "one address (as in heartbeat); write one line per address",
+		    argv[3], argc > 4 ? " and what follows" : "");
 	if ((m = new_medium(cp, MEDIUM_UCAST)) == NULL)
 		return -1;
 	hbd_strlcpy(m->ifname, argv[1], sizeof(m->ifname));
@@ -329,10 +388,20 @@ static int
 d_serial(struct cparse *cp, int argc, char **argv)
 {
 	struct conf_medium	*m;
+	struct stat		 st;
 
 	if (argv[1][0] != '/' || strlen(argv[1]) >= sizeof(m->device)) {
 		cp_err(cp, LINE, "serial: \"%s\" is not a device path like "
 		    "/dev/ttyS0", argv[1]);
+		return -1;
+	}
+	/* heartbeat refused both; a missing port may be a USB adapter */
+	if (stat(argv[1], &st) == -1)
+		cp_warn(cp, LINE, "serial: %s: %s (the link stays down until "
+		    "it exists)", argv[1], strerror(errno));
+	else if (!S_ISCHR(st.st_mode)) {
+		cp_err(cp, LINE, "serial: %s is not a character device",
+		    argv[1]);
 		return -1;
 	}
 	if ((m = new_medium(cp, MEDIUM_SERIAL)) == NULL)
@@ -387,13 +456,15 @@ add_ping(struct cparse *cp, const char *name, int is_group, int n,
 	p = &cp->c->pings[cp->c->npings];
 	memset(p, 0, sizeof(*p));
 	for (i = 0; i < n; i++)
-		if (parse_ipv4(cp, is_group ? "ping_group" : "ping", addrs[i],
+		if (resolve_ipv4(cp, is_group ? "ping_group" : "ping", addrs[i],
 		    &p->addr[i]) == -1)
 			return -1;
 	hbd_strlcpy(p->name, name, sizeof(p->name));
 	p->naddr = n;
 	p->is_group = is_group;
 	p->line = LINE;
+	memcpy(cp->c->file_order[cp->c->nfile_order++], p->name,
+	    HBD_MAX_NAME);
 	cp->c->npings++;
 	return 0;
 }
@@ -632,6 +703,10 @@ d_respawn(struct cparse *cp, int argc, char **argv)
 	base = strrchr(argv[2], '/') + 1;
 	if (strcmp(base, "ipfail") == 0)
 		builtin = 1;
+	else if (strcmp(base, "hbagent") != 0 && access(argv[2], X_OK) == -1)
+		cp_warn(cp, LINE, "respawn: %s: %s (heartbeat refused to start; "
+		    "hbd will retry it with a backoff)", argv[2],
+		    strerror(errno));
 	else if (getpwnam(argv[1]) == NULL) {
 		cp_err(cp, LINE, "respawn: no such user \"%s\"", argv[1]);
 		return -1;
@@ -938,6 +1013,7 @@ static const struct directive directives[] = {
 	{ "monitor_timeout", D_ONCE, 1, 1, d_timeout, NULL },
 	{ "nice_failback", D_ONCE, 1, 1, d_nice_failback, NULL },
 	{ "node", D_EACH, 1, HBD_MAX_NODES + 8, d_node, NULL },
+	{ "nofence_group", D_EACH, 1, HBD_MAX_GROUPS, d_nofence_group, NULL },
 	{ "pacemaker", D_ONCE, 1, 1, d_crm, NULL },
 	{ "ping", D_EACH, 1, HBD_MAX_PING, d_ping, NULL },
 	{ "ping_group", D_ONCE, 2, HBD_MAX_PING_ADDRS + 1, d_ping_group,
@@ -954,7 +1030,7 @@ static const struct directive directives[] = {
 	{ "stonith", D_ONCE, 2, 2, d_stonith, NULL },
 	{ "stonith_host", D_ONCE, 2, 32, d_stonith_host, NULL },
 	{ "stop_timeout", D_ONCE, 1, 1, d_timeout, NULL },
-	{ "ucast", D_ONCE, 2, 2, d_ucast, NULL },
+	{ "ucast", D_ONCE, 2, 64, d_ucast, NULL },
 	{ "udp", D_EACH, 1, 16, d_udp, NULL },
 	{ "udpport", D_ONCE, 1, 1, d_udpport, NULL },
 	{ "use_logd", D_ONCE, 1, 1, d_use_logd, NULL },
@@ -1016,6 +1092,32 @@ find_directive(const char *name)
 }
 
 /* argv[0] is the directive; the rest are its values */
+/* the ha.cf words heartbeat recorded for its get_parameter API call */
+static const char *const recorded[] = {
+	"cluster", "hopfudge", "keepalive", "deadtime", "deadping",
+	"initdead", "warntime", "watchdog", "baud", "udpport", "logfacility",
+	"logfile", "debugfile", "auto_failback", "rtprio", "hbgenmethod",
+	"realtime", "debug", "normalpoll", "msgfmt", "use_logd",
+	"conn_logd_time", "log_badpack", "syslogmsgfmt", "coredumps",
+	"coreroot", "crm_daemon_dir", "crmd_spawns_pengine", "pacemaker",
+	"autojoin", "uuidfrom", "compression", "compression_threshold",
+	"traditional_compression", "max_rexmit_delay",
+	"record_config_changes", "record_pengine_inputs",
+	"enable_config_writes", "memreserve", "quorum_server",
+};
+
+static void
+record_param(struct cparse *cp, int argc, char **argv)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(recorded); i++)
+		if (strcmp(recorded[i], argv[0]) == 0) {
+			conf_param_set(cp->c, argv[0], argv[argc - 1]);
+			return;
+		}
+}
+
 int
 hacf_directive(struct cparse *cp, int argc, char **argv)
 {
@@ -1031,6 +1133,8 @@ hacf_directive(struct cparse *cp, int argc, char **argv)
 	case D_WARN:
 		cp_warn(cp, LINE, "%s: hbd does not use %s; ignored", d->name,
 		    d->note);
+		if (argc > 1)
+			record_param(cp, argc, argv);
 		return 0;
 	case D_REFUSE:
 		cp_err(cp, LINE, "%s: %s", d->name, d->note);
@@ -1069,6 +1173,8 @@ hacf_directive(struct cparse *cp, int argc, char **argv)
 	    d->fn == d_mcast || d->fn == d_serial || d->fn == d_udp ||
 	    d->fn == d_disk))
 		cp->media_errors++;
+	if (rc == 0)
+		record_param(cp, argc, argv);
 	return rc;
 }
 

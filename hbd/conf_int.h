@@ -33,6 +33,12 @@ struct cparse {
 	char			*authkeys_path;	/* from hbd.conf */
 	int			 auth_line;
 	int			 snmp_user_line;	/* 0: the default */
+	/* nofence_group names (hbd.conf: fence = false), checked once the
+	 * groups are known */
+	char			*nofence[HBD_MAX_GROUPS];
+	int			 nofence_line[HBD_MAX_GROUPS];
+	const char		*nofence_file[HBD_MAX_GROUPS];
+	int			 nnofence;
 
 	/* errors already reported: do not cascade into more messages */
 	int			 media_errors, key_errors, auth_errors;
@@ -55,6 +61,7 @@ int	authkeys_line(struct cparse *, int argc, char **argv);
 int	authkeys_use(struct cparse *, const char *index);
 int	libconfig_read(struct cparse *, const char *path);
 int	conf_tokenize(char *, char **, int max, const char *seps);
+int	conf_nofence_add(struct cparse *, const char *group);
 /* the next line (without its newline) or NULL at the end; bad lines
  * (too long, a NUL byte) are reported and skipped */
 char	*conf_getline(struct cparse *, FILE *, char **buf, size_t *cap,

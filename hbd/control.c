@@ -69,6 +69,7 @@ static struct ev_timer		 gc_timer;
 static const struct ctl_handlers *handlers;
 static gid_t			 api_gids[HBD_MAX_APIGROUPS + 1];
 static int			 n_api_gids;
+static const struct conf	*cur_conf;	/* for "parameters" */
 static struct ctl_stats		 stats;
 static uint64_t			 event_seq;
 static struct buf		 evbuf;
@@ -201,7 +202,7 @@ priv_needed(const struct client *c, const struct jval *req, const char *cmd)
 	enum priv	 p = c->priv;
 
 	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "subscribe") == 0 ||
-	    strcmp(cmd, "hello") == 0)
+	    strcmp(cmd, "hello") == 0 || strcmp(cmd, "parameters") == 0)
 		return NULL;
 	if (p == PRIV_ADMIN && who != NULL && strcmp(who, "hbd-snmp") == 0)
 		p = PRIV_SNMP;
@@ -240,6 +241,30 @@ status_reply(struct client *c, int subscribe)
 	buf_free(&b);
 }
 
+/* heartbeat's parameters (cl_status hbparameter): name -> value */
+static void
+parameters_reply(struct client *c)
+{
+	struct buf	 b;
+	struct jw	 w;
+	int		 i;
+
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w, NULL);
+	jw_obj_begin(&w, "parameters");
+	for (i = 0; cur_conf && i < cur_conf->nparams; i++)
+		jw_str(&w, cur_conf->params[i].name, cur_conf->params[i].value);
+	jw_obj_end(&w);
+	jw_arr_begin(&w, "file_order");
+	for (i = 0; cur_conf && i < cur_conf->nfile_order; i++)
+		jw_str(&w, NULL, cur_conf->file_order[i]);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	client_send(c, CTL_OK, b.data, b.len);
+	buf_free(&b);
+}
+
 static void
 handle_request(struct client *c, const char *p, size_t n)
 {
@@ -272,6 +297,8 @@ handle_request(struct client *c, const char *p, size_t n)
 	}
 	if (strcmp(cmd, "status") == 0)
 		status_reply(c, 0);
+	else if (strcmp(cmd, "parameters") == 0)
+		parameters_reply(c);
 	else if (strcmp(cmd, "subscribe") == 0) {
 		status_reply(c, 1);
 		c->subscribed = 1;
@@ -548,6 +575,7 @@ load_snmp_user(const struct conf *conf)
 void
 ctl_reconf(const struct conf *conf)
 {
+	cur_conf = conf;
 	load_groups(conf);
 	load_snmp_user(conf);
 	if (sockpath && n_api_gids > 0 &&

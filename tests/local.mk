@@ -39,8 +39,9 @@ EXTRA_DIST += tests/unit/core-purity.test
 include tests/sim/local.mk
 
 # --- configuration tests through hbd -n ---
-TESTS += tests/conf/conf.test tests/conf/equiv.test
-EXTRA_DIST += tests/conf/conf.test tests/conf/equiv.test tests/conf/bad \
+TESTS += tests/conf/conf.test tests/conf/equiv.test tests/conf/corpus.test
+EXTRA_DIST += tests/conf/conf.test tests/conf/equiv.test tests/conf/corpus.test \
+	tests/conf/corpus tests/conf/bad \
 	tests/conf/good
 
 # --- resource agents (real ip, mounts, apache2, ganesha; root) ---
@@ -76,8 +77,10 @@ SYSTEM_TESTS = \
 	tests/system/25-ocf-agents.test \
 	tests/system/26-reload.test \
 	tests/system/27-stop-retry.test \
+	tests/system/28-heartbeat-scripts.test \
 	tests/system/28-ping-forged.test \
 	tests/system/30-control.test \
+	tests/system/31-cl-status-heartbeat.test \
 	tests/system/31-control-limits.test \
 	tests/system/40-partition-fence.test \
 	tests/system/41-partition-ping.test \
@@ -85,10 +88,12 @@ SYSTEM_TESTS = \
 	tests/system/43-fence-failure.test \
 	tests/system/44-disk-heartbeat.test \
 	tests/system/45-stonith-host.test \
+	tests/system/46-fence-scope.test \
 	tests/system/50-snmp-traps.test \
 	tests/system/60-supervision.test
 TESTS += $(SYSTEM_TESTS)
-EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper
+EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper \
+	bench/lib.sh bench/reaper.c
 
 # --- libFuzzer: every parser, briefly, plus the regression inputs ---
 TESTS += tests/fuzz/fuzz.test

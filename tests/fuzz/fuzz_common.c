@@ -305,6 +305,7 @@ fuzz_conf_load(int hbdconf)
 	 * is 0600 and root's then. A user's run cannot pass the check.
 	 */
 	o.skip_perm_check = !hbdconf || geteuid() != 0;
+	o.no_resolve = 1;	/* no DNS traffic from random words */
 	/* ha.cf's "ucast eth1 192.168.201.1" is then our own address */
 	inet_pton(AF_INET, "192.168.201.1", &local_addr);
 	o.local_addrs = &local_addr;

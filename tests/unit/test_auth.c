@@ -171,6 +171,26 @@ test_leftover_crc(void **state)
  * differ only in method or length, must each give OpenSSL's one-shot
  * HMAC of the same key, never a neighbour's.
  */
+/* heartbeat's key indexes run 0-15: 0 and 15 sign and verify */
+static void
+test_index_range(void **state)
+{
+	struct conf	 c;
+	uint8_t		 d[AUTH_MAX_DIGEST];
+	int		 n;
+
+	memset(&c, 0, sizeof(c));
+	set_key(&c, 0, AUTH_SHA1, "zero-secret-000", 15);
+	set_key(&c, 15, AUTH_MD5, "last-secret-015", 15);
+	n = auth_sign(&c, 0, "beat", 4, d);
+	assert_true(n > 0);
+	assert_int_equal(auth_verify(&c, 0, "beat", 4, d, (size_t)n), 0);
+	assert_int_equal(auth_verify(&c, 15, "beat", 4, d, (size_t)n), -1);
+	n = auth_sign(&c, 15, "beat", 4, d);
+	assert_true(n > 0);
+	assert_int_equal(auth_verify(&c, 15, "beat", 4, d, (size_t)n), 0);
+}
+
 static void
 test_key_contexts(void **state)
 {
@@ -259,6 +279,7 @@ main(void)
 		cmocka_unit_test(test_crc),
 		cmocka_unit_test(test_rotation),
 		cmocka_unit_test(test_leftover_crc),
+		cmocka_unit_test(test_index_range),
 		cmocka_unit_test(test_key_contexts),
 		cmocka_unit_test(test_replay_window),
 		cmocka_unit_test(test_replay_wrap),
