@@ -23,6 +23,7 @@
 #define HBD_MAX_KEYS		15
 #define HBD_MAX_RESPAWN		16
 #define HBD_MAX_FENCE_ARGS	32
+#define HBD_MAX_STONITH_PARAMS	16	/* fence.h: FENCE_ARGV_MAX holds them */
 #define HBD_MAX_APIGROUPS	8
 #define HBD_MAX_ENV		32
 #define HBD_DEFAULT_UDPPORT	694

@@ -19,6 +19,7 @@
 
 #include "conf.h"
 #include "conf_int.h"
+#include "fence.h"
 #include "log.h"
 #include "util.h"
 
@@ -665,10 +666,27 @@ static int
 d_stonith_host(struct cparse *cp, int argc, char **argv)
 {
 	struct conf_stonith	*s;
+	char			*fargv[FENCE_ARGV_MAX];
+	char			 params[FENCE_PARAMS_MAX];
+	size_t			 plen = 0;
 	int			 i;
 
 	if (cp->c->nstonith == (int)nitems(cp->c->stonith)) {
 		cp_err(cp, LINE, "too many stonith_host lines");
+		return -1;
+	}
+	/* fence_run's command line must hold it: refuse now, not when fencing */
+	if (argc - 3 > HBD_MAX_STONITH_PARAMS) {
+		cp_err(cp, LINE, "stonith_host: too many parameters (%d, at "
+		    "most %d)", argc - 3, HBD_MAX_STONITH_PARAMS);
+		return -1;
+	}
+	for (i = 3; i < argc; i++)
+		if (strncmp(argv[i], "-F", 2) != 0)
+			plen += (plen > 0) + strlen(argv[i]);
+	if (plen >= FENCE_PARAMS_MAX) {
+		cp_err(cp, LINE, "stonith_host: the parameters are %zu bytes "
+		    "long (at most %d)", plen, FENCE_PARAMS_MAX - 1);
 		return -1;
 	}
 	if (cp->c->fence_argc)
@@ -682,6 +700,12 @@ d_stonith_host(struct cparse *cp, int argc, char **argv)
 	for (i = 0; i < s->nparams; i++)
 		s->params[i] = xstrdup(argv[i + 3]);
 	s->line = LINE;
+	if (fence_argv(cp->c, cp->c->nstonith - 1, "node", fargv,
+	    (int)nitems(fargv), params, sizeof(params)) == -1) {
+		cp_err(cp, LINE, "stonith_host: the stonith command line does "
+		    "not fit (at most %d words)", FENCE_ARGV_MAX - 1);
+		return -1;
+	}
 	return 0;
 }
 

@@ -168,52 +168,24 @@ on_done(struct agent_run *r, void *arg)
 static void
 fence_run(void)
 {
-	char		*argv[HBD_MAX_FENCE_ARGS + 16];
+	char		*argv[FENCE_ARGV_MAX];
 	char		*env[] = { "PATH=/usr/local/sbin:/usr/local/bin:"
 			    "/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-	char		 in[512], label[128], params[1024];
+	char		 in[512], label[128], params[FENCE_PARAMS_MAX];
 	const char	*node = conf->nodes[target];
-	int		 argc = 0, i;
+	int		 built;
 
-	if (conf->fence_argc > 0) {
-		for (i = 0; i < conf->fence_argc; i++)
-			argv[argc++] = conf->fence_argv[i];
-		argv[argc++] = "off";
-		argv[argc++] = (char *)node;
-	} else if (use_stonith >= 0) {
-		const struct conf_stonith	*s = &conf->stonith[use_stonith];
-
-		argv[argc++] = "/usr/sbin/stonith";
-		argv[argc++] = "-t";
-		argv[argc++] = s->type;
-		params[0] = '\0';
-		for (i = 0; i < s->nparams; i++) {
-			if (strncmp(s->params[i], "-F", 2) == 0) {
-				argv[argc++] = "-F";
-				argv[argc++] = s->params[i] + 2;
-				continue;
-			}
-			if (params[0])
-				strncat(params, " ", sizeof(params) -
-				    strlen(params) - 1);
-			strncat(params, s->params[i], sizeof(params) -
-			    strlen(params) - 1);
-		}
-		if (params[0]) {
-			argv[argc++] = "-p";
-			argv[argc++] = params;
-		}
-		argv[argc++] = "-T";
-		argv[argc++] = "off";
-		argv[argc++] = (char *)node;
-		if (access(argv[0], X_OK) == -1) {
-			log_warnx("fence: stonith_host needs cluster-glue's "
-			    "stonith command (%s), which is not installed",
-			    argv[0]);
-		}
-	} else
+	if (conf->fence_argc <= 0 && use_stonith < 0)
 		return;
-	argv[argc] = NULL;
+	built = fence_argv(conf, conf->fence_argc > 0 ? -1 : use_stonith,
+	    node, argv, (int)nitems(argv), params, sizeof(params));
+	if (built == -1)
+		log_warnx("CRIT: fence: the command line to fence %s does not "
+		    "fit (the configuration check should have refused it)",
+		    node);
+	else if (conf->fence_argc <= 0 && access(argv[0], X_OK) == -1)
+		log_warnx("fence: stonith_host needs cluster-glue's "
+		    "stonith command (%s), which is not installed", argv[0]);
 	snprintf(in, sizeof(in), "action=off\nport=%s\nnodename=%s\n", node,
 	    node);
 	snprintf(label, sizeof(label), "fence %s", node);
@@ -221,8 +193,8 @@ fence_run(void)
 	run_gen = reset_gen;
 	log_notice("fence: powering off %s", node);
 	emit("fence_started", NULL);
-	if (agent_spawn(&run, argv, env, in, conf->fence_timeout_ms, label,
-	    on_done, NULL) == -1) {
+	if (built == -1 || agent_spawn(&run, argv, env, in,
+	    conf->fence_timeout_ms, label, on_done, NULL) == -1) {
 		run.status = 127 << 8;
 		on_done(&run, NULL);
 	}
