@@ -885,7 +885,7 @@ f_reload_broken() {
 
 f_statedir_full() {
 	local sd=$LAB_DIR/ha$T/state pid
-	lab_exec "$T" mount -t tmpfs -o size=16k chaos-full "$sd" ||
+	lab_exec "$T" mount -t tmpfs -o size=16k,mode=700 chaos-full "$sd" ||
 	    { violation "cannot mount the tiny tmpfs on ha$T"; return; }
 	lab_exec "$T" sh -c "dd if=/dev/zero of=$sd/fill bs=1k count=64 2>/dev/null; true"
 	if [ $((P1 % 2)) = 0 ]; then
