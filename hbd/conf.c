@@ -879,6 +879,8 @@ conf_free(struct conf *c)
 	}
 	for (i = 0; i < c->nrespawn; i++) {
 		free(c->respawn[i].user);
+		free(c->respawn[i].home);
+		free(c->respawn[i].groups);
 		free_argv(c->respawn[i].argv, c->respawn[i].argc);
 		free(c->respawn[i].argv);
 	}

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define HBD_MAX_NODES		2
 #define HBD_MAX_NAME		64
@@ -113,6 +114,12 @@ struct conf_respawn {
 	int		 argc;
 	int		 builtin;	/* 1: ipfail, satisfied by hbd itself */
 	int		 line;
+	/* the user, resolved when the file is read: no NSS on the loop */
+	uid_t		 uid;
+	gid_t		 gid;
+	char		*home;
+	gid_t		*groups;	/* supplementary, from getgrouplist */
+	int		 ngroups;
 };
 
 struct conf_stonith {

@@ -591,9 +591,39 @@ d_autojoin(struct cparse *cp, int argc, char **argv)
 	return -1;
 }
 
+/*
+ * Everything spawning needs to know about the user, looked up now: a
+ * respawn happens on the event loop, where NSS (LDAP, sssd) must not be
+ * waited on, and a user deleted later still runs as it did.
+ */
+static int
+resolve_user(struct conf_respawn *r, const struct passwd *pw)
+{
+	int	 n = 16;
+
+	r->uid = pw->pw_uid;
+	r->gid = pw->pw_gid;
+	r->home = xstrdup(pw->pw_dir);
+	for (;;) {
+		r->groups = xcalloc((size_t)n, sizeof(gid_t));
+		r->ngroups = n;
+		if (getgrouplist(pw->pw_name, pw->pw_gid, r->groups,
+		    &r->ngroups) != -1)
+			return 0;
+		free(r->groups);
+		r->groups = NULL;
+		if (r->ngroups <= n || r->ngroups > 65536) {
+			r->ngroups = 0;
+			return -1;
+		}
+		n = r->ngroups;
+	}
+}
+
 static int
 d_respawn(struct cparse *cp, int argc, char **argv)
 {
+	struct passwd		*pw = NULL;
 	struct conf_respawn	*r;
 	const char		*base;
 	int			 i, builtin = 0;
@@ -611,12 +641,17 @@ d_respawn(struct cparse *cp, int argc, char **argv)
 	base = strrchr(argv[2], '/') + 1;
 	if (strcmp(base, "ipfail") == 0)
 		builtin = 1;
-	else if (getpwnam(argv[1]) == NULL) {
+	else if ((pw = getpwnam(argv[1])) == NULL) {
 		cp_err(cp, LINE, "respawn: no such user \"%s\"", argv[1]);
 		return -1;
 	}
 	r = &cp->c->respawn[cp->c->nrespawn++];
 	r->user = xstrdup(argv[1]);
+	if (pw != NULL && resolve_user(r, pw) == -1) {
+		cp_err(cp, LINE, "respawn: cannot list the groups of user "
+		    "\"%s\"", argv[1]);
+		return -1;
+	}
 	r->argc = argc - 2;
 	r->argv = xcalloc((size_t)r->argc + 1, sizeof(char *));
 	for (i = 0; i < r->argc; i++)

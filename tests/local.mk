@@ -82,7 +82,8 @@ SYSTEM_TESTS = \
 	tests/system/44-disk-heartbeat.test \
 	tests/system/45-stonith-host.test \
 	tests/system/50-snmp-traps.test \
-	tests/system/60-supervision.test
+	tests/system/60-supervision.test \
+	tests/system/61-crash-leftovers.test
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper
 
