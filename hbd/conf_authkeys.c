@@ -160,7 +160,7 @@ int
 authkeys_read(struct cparse *cp, const char *path, int check)
 {
 	FILE	*fp;
-	char	*line = NULL, *tok[8];
+	char	*line = NULL, *tok[8], iobuf[4096];
 	size_t	 cap = 0;
 	int	 fd, n;
 
@@ -181,6 +181,8 @@ authkeys_read(struct cparse *cp, const char *path, int check)
 		close(fd);
 		return -1;
 	}
+	/* stdio's own buffer holds the secrets too: ours, wiped below */
+	setvbuf(fp, iobuf, _IOFBF, sizeof(iobuf));
 	while (conf_getline(cp, fp, &line, &cap, &cp->line) != NULL) {
 		char	*hash;
 
@@ -209,5 +211,6 @@ authkeys_read(struct cparse *cp, const char *path, int check)
 		free(line);
 	}
 	fclose(fp);
+	explicit_bzero(iobuf, sizeof(iobuf));
 	return 0;
 }

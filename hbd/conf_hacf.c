@@ -871,6 +871,7 @@ d_resource_path(struct cparse *cp, int argc, char **argv)
 {
 	struct conf	*c = cp->c;
 	char		*tok[16];
+	char		 why[PATH_MAX + 64];
 	int		 i, n;
 
 	n = conf_tokenize(argv[1], tok, (int)nitems(tok), ":");
@@ -882,6 +883,11 @@ d_resource_path(struct cparse *cp, int argc, char **argv)
 		}
 		if (c->nresource_dirs == (int)nitems(c->resource_dirs)) {
 			cp_err(cp, LINE, "resource_path: too many directories");
+			return -1;
+		}
+		if (conf_untrusted(tok[i], 1, why, sizeof(why))) {
+			cp_err(cp, LINE, "resource_path: %s: hbd runs its "
+			    "agents as root (chown root, chmod go-w)", why);
 			return -1;
 		}
 		c->resource_dirs[c->nresource_dirs++] = xstrdup(tok[i]);

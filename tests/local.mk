@@ -83,7 +83,8 @@ SYSTEM_TESTS = \
 	tests/system/45-stonith-host.test \
 	tests/system/50-snmp-traps.test \
 	tests/system/60-supervision.test \
-	tests/system/61-crash-leftovers.test
+	tests/system/61-crash-leftovers.test \
+	tests/system/62-file-safety.test
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper
 
