@@ -58,10 +58,13 @@ static int		 wfd = -1, rfd = -1;
 static struct ev_io	 rio;
 static struct ev_timer	 restart_timer;
 static int		 inited, failing;
-static struct buf	 queued;	/* the latest text, not yet sent */
-static int		 have_queued;
+/* the files the writer keeps; each has at most one text queued */
+enum { SLOT_PLACEMENT, NSLOTS };
+static const char *const slot_file[NSLOTS] = { "placement" };
+static struct buf	 queued[NSLOTS];	/* the latest, not yet sent */
+static int		 have_queued[NSLOTS];
 static struct buf	 inflight;	/* sent, not yet answered */
-static int		 have_inflight;
+static int		 inflight_slot = -1;
 
 static void	kick(void);
 
@@ -101,7 +104,7 @@ writer_stop(void)
 	close(rfd);
 	wfd = rfd = -1;
 	wpid = -1;
-	have_inflight = 0;
+	inflight_slot = -1;
 }
 
 int
@@ -229,14 +232,15 @@ static void __attribute__((noreturn))
 writer_main(int in, int out)
 {
 	static char	 data[STATE_FRAME_MAX];
-	uint32_t	 len;
+	uint32_t	 hdr[2];	/* slot, length */
 	int32_t		 err;
 
 	for (;;) {
-		if (read_all(in, &len, sizeof(len)) == -1 ||
-		    len > sizeof(data) || read_all(in, data, len) == -1)
+		if (read_all(in, hdr, sizeof(hdr)) == -1 || hdr[0] >= NSLOTS ||
+		    hdr[1] > sizeof(data) || read_all(in, data, hdr[1]) == -1)
 			_exit(0);	/* hbd is gone or stopping: done */
-		err = write_atomic("placement", data, len) == 0 ? 0 : errno;
+		err = write_atomic(slot_file[hdr[0]], data, hdr[1]) == 0 ? 0 :
+		    errno;
 		if (write_all(out, &err, sizeof(err)) == -1)
 			_exit(0);
 	}
@@ -291,14 +295,15 @@ on_writer_exit(pid_t pid, int status, void *arg)
 	close(wfd);
 	rfd = wfd = -1;
 	wpid = -1;
-	if (have_inflight && !have_queued) {
-		/* its answer never came: send that placement again */
-		buf_reset(&queued);
+	if (inflight_slot != -1 && !have_queued[inflight_slot]) {
+		/* its answer never came: send that text again */
+		buf_reset(&queued[inflight_slot]);
 		if (inflight.len > 0)
-			buf_add(&queued, inflight.data, inflight.len);
-		have_queued = 1;
+			buf_add(&queued[inflight_slot], inflight.data,
+			    inflight.len);
+		have_queued[inflight_slot] = 1;
 	}
-	have_inflight = 0;
+	inflight_slot = -1;
 	ev_timer_add(&restart_timer, STATE_RESTART_MS);
 }
 
@@ -307,6 +312,7 @@ on_reply(struct ev_io *io, int events, void *arg)
 {
 	int32_t	 err;
 	ssize_t	 n;
+	int	 slot;
 
 	n = read(rfd, &err, sizeof(err));
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
@@ -315,14 +321,18 @@ on_reply(struct ev_io *io, int events, void *arg)
 		ev_io_stop(&rio);	/* gone: on_writer_exit restarts it */
 		return;
 	}
-	have_inflight = 0;
+	slot = inflight_slot;
+	inflight_slot = -1;
+	if (slot == -1)
+		return;
 	if (err != 0) {
 		errno = err;
-		log_warn("cannot save placement in %s (continuing without it)",
-		    dirpath);
+		log_warn("cannot save %s in %s (continuing without it)",
+		    slot_file[slot], dirpath);
 		failing = 1;
 	} else if (failing) {
-		log_notice("state: placement saved in %s again", dirpath);
+		log_notice("state: %s saved in %s again", slot_file[slot],
+		    dirpath);
 		failing = 0;
 	}
 	kick();
@@ -374,16 +384,21 @@ writer_start(void)
 	return 0;
 }
 
-/* Send the queued placement if nothing is in flight. */
+/* Send a queued text if nothing is in flight (placements first). */
 static void
 kick(void)
 {
 	struct buf	 f;
-	uint32_t	 len;
+	uint32_t	 hdr[2];
 	ssize_t		 n;
+	int		 slot;
 
-	if (have_inflight || !have_queued ||
+	if (inflight_slot != -1 ||
 	    (inited && ev_timer_pending(&restart_timer)))
+		return;
+	for (slot = 0; slot < NSLOTS && !have_queued[slot]; slot++)
+		;
+	if (slot == NSLOTS)
 		return;
 	if (wpid == -1 && writer_start() == -1) {
 		log_warn("state: cannot start the writer process; retrying in "
@@ -391,25 +406,45 @@ kick(void)
 		ev_timer_add(&restart_timer, STATE_RESTART_MS);
 		return;
 	}
-	len = (uint32_t)queued.len;
+	hdr[0] = (uint32_t)slot;
+	hdr[1] = (uint32_t)queued[slot].len;
 	buf_init(&f);
-	buf_add(&f, &len, sizeof(len));
-	if (queued.len > 0)
-		buf_add(&f, queued.data, queued.len);
+	buf_add(&f, hdr, sizeof(hdr));
+	if (queued[slot].len > 0)
+		buf_add(&f, queued[slot].data, queued[slot].len);
 	/* the pipe is empty (nothing in flight) and holds 64 KiB */
 	n = write(wfd, f.data, f.len);
 	if (n != (ssize_t)f.len) {
-		log_warn("state: handing the placement to the writer");
+		log_warn("state: handing %s to the writer", slot_file[slot]);
 		buf_free(&f);
 		kill(wpid, SIGKILL);	/* on_writer_exit starts another */
 		return;
 	}
 	buf_free(&f);
 	buf_reset(&inflight);
-	if (queued.len > 0)
-		buf_add(&inflight, queued.data, queued.len);
-	have_inflight = 1;
-	have_queued = 0;
+	if (queued[slot].len > 0)
+		buf_add(&inflight, queued[slot].data, queued[slot].len);
+	inflight_slot = slot;
+	have_queued[slot] = 0;
+}
+
+/* Queue TEXT for FILE (replacing an older text) and return at once. */
+static int
+queue_save(int slot, const char *data, size_t len)
+{
+	if (!dir_ok)
+		return -1;
+	if (len > STATE_FRAME_MAX) {
+		log_warnx("state: %zu bytes of %s is more than %d; not saved",
+		    len, slot_file[slot], STATE_FRAME_MAX);
+		return -1;
+	}
+	buf_reset(&queued[slot]);
+	if (len > 0)
+		buf_add(&queued[slot], data, len);
+	have_queued[slot] = 1;
+	kick();
+	return 0;
 }
 
 static int
@@ -421,11 +456,12 @@ wait_reply(int ms)
 	if (poll(&p, 1, ms) != 1 || read(rfd, &err, sizeof(err)) !=
 	    (ssize_t)sizeof(err))
 		return -1;
-	if (err != 0) {
+	if (err != 0 && inflight_slot != -1) {
 		errno = err;
-		log_warn("cannot save placement in %s (continuing without it)",
-		    dirpath);
+		log_warn("cannot save %s in %s (continuing without it)",
+		    slot_file[inflight_slot], dirpath);
 	}
+	inflight_slot = -1;
 	return 0;
 }
 
@@ -437,21 +473,21 @@ static void
 flush_at_exit(void)
 {
 	int64_t	 t0 = mono_ms();
+	int	 left;
 
 	if (getpid() != owner || wpid == -1)
 		return;
-	if (have_inflight && wait_reply(STATE_EXIT_WAIT_MS) == 0)
-		have_inflight = 0;
-	if (!have_inflight && have_queued) {
-		kick();
-		if (have_inflight) {
-			int	 left = STATE_EXIT_WAIT_MS -
-			    (int)(mono_ms() - t0);
-
-			if (wait_reply(left > 0 ? left : 0) == -1)
-				log_warnx("state: the last placement may not "
-				    "be on disk (the writer did not answer "
-				    "within %d ms)", STATE_EXIT_WAIT_MS);
+	for (;;) {
+		if (inflight_slot == -1)
+			kick();
+		if (inflight_slot == -1)
+			break;		/* nothing left (or no writer) */
+		left = STATE_EXIT_WAIT_MS - (int)(mono_ms() - t0);
+		if (left <= 0 || wait_reply(left) == -1) {
+			log_warnx("state: the last %s may not be on disk (the "
+			    "writer did not answer within %d ms)",
+			    slot_file[inflight_slot], STATE_EXIT_WAIT_MS);
+			break;
 		}
 	}
 	close(wfd);	/* EOF: the writer ends */
@@ -556,26 +592,14 @@ int
 state_save_placements(const struct state_placement *p, int n)
 {
 	struct buf	 b;
-	int		 i;
+	int		 i, r;
 
-	if (!dir_ok)
-		return -1;
 	buf_init(&b);
 	for (i = 0; i < n; i++)
 		buf_printf(&b, "%s\t%u\t%s\t%s\n", p[i].group, p[i].epoch,
 		    p[i].proposer[0] ? p[i].proposer : "-",
 		    p[i].target[0] ? p[i].target : "-");
-	if (b.len > STATE_FRAME_MAX) {
-		log_warnx("state: %zu bytes of placements is more than %d; "
-		    "not saved", b.len, STATE_FRAME_MAX);
-		buf_free(&b);
-		return -1;
-	}
-	buf_reset(&queued);
-	if (b.len > 0)
-		buf_add(&queued, b.data, b.len);
-	have_queued = 1;
+	r = queue_save(SLOT_PLACEMENT, b.data, b.len);
 	buf_free(&b);
-	kick();
-	return 0;
+	return r;
 }
