@@ -5,13 +5,14 @@
  * back too, in which case the peer keeps rejecting it as a replay until
  * it restarts — logged loudly on both sides).
  *
- * Placements are written by a child process ("hbd-state"), never on the
- * event loop: a takeover changes them, and an fsync on a slow or throttled
- * disk would stall heartbeats. The loop hands the latest text over a pipe
- * and returns; one write is in flight at a time and a newer placement
- * replaces a queued one (the latest wins). The writer answers with 0 or an
- * errno, which the loop logs. At exit hbd waits (bounded) for the last
- * one. The generation is written synchronously: at start, before the loop.
+ * Placements and the peer's generation are written by a child process
+ * ("hbd-state"), never on the event loop: a takeover or a peer's restart
+ * changes them, and an fsync on a slow or throttled disk would stall
+ * heartbeats. The loop hands the latest text over a pipe and returns; one
+ * write is in flight at a time and a newer text replaces a queued one of
+ * the same file (the latest wins). The writer answers with 0 or an errno,
+ * which the loop logs. At exit hbd waits (bounded) for the last ones.
+ * Our own generation is written synchronously: it changes at start-up.
  *
  * Files: a temp file opened O_EXCL|O_NOFOLLOW (a symlink or a file left
  * in its place is removed, never followed), fsync, rename, then fsync of
@@ -59,8 +60,9 @@ static struct ev_io	 rio;
 static struct ev_timer	 restart_timer;
 static int		 inited, failing;
 /* the files the writer keeps; each has at most one text queued */
-enum { SLOT_PLACEMENT, NSLOTS };
-static const char *const slot_file[NSLOTS] = { "placement" };
+enum { SLOT_PLACEMENT, SLOT_PEERGEN, NSLOTS };
+static const char *const slot_file[NSLOTS] = { "placement",
+    "peer-generation" };
 static struct buf	 queued[NSLOTS];	/* the latest, not yet sent */
 static int		 have_queued[NSLOTS];
 static struct buf	 inflight;	/* sent, not yet answered */
@@ -602,4 +604,72 @@ state_save_placements(const struct state_placement *p, int n)
 	r = queue_save(SLOT_PLACEMENT, b.data, b.len);
 	buf_free(&b);
 	return r;
+}
+
+static uint32_t
+read_u32(const char *name, const char *what)
+{
+	char		 b[64], *end;
+	unsigned long	 v;
+
+	if (read_file(name, b, sizeof(b)) <= 0)
+		return 0;
+	errno = 0;
+	v = strtoul(b, &end, 10);
+	if (errno || end == b || (*end && *end != '\n') || v >= UINT32_MAX) {
+		log_warnx("state: %s/%s is corrupt; %s", dirpath, name, what);
+		return 0;
+	}
+	return (uint32_t)v;
+}
+
+/* The last generation this node used (0: none or unreadable). */
+uint32_t
+state_load_generation(void)
+{
+	uint32_t	 g = read_u32("generation",
+			    "starting a new generation from the clock");
+
+	if (g == 0)
+		log_info("state: no generation in %s; starting from the clock",
+		    dirpath);
+	return g;
+}
+
+/*
+ * Synchronous: the generation changes at start-up (and after 2^64
+ * heartbeats), and must be on disk before heartbeats carry it.
+ */
+int
+state_save_generation(uint32_t g)
+{
+	char	 b[32];
+
+	if (!dir_ok)
+		return -1;
+	snprintf(b, sizeof(b), "%u\n", g);
+	if (write_atomic("generation", b, strlen(b)) == -1) {
+		log_warn("cannot save generation in %s (continuing without it)",
+		    dirpath);
+		return -1;
+	}
+	return 0;
+}
+
+/* The newest generation of the peer's that was verified (0: none). */
+uint32_t
+state_load_peer_generation(void)
+{
+	return read_u32("peer-generation",
+	    "any generation of the peer's is accepted");
+}
+
+int
+state_save_peer_generation(uint32_t g)
+{
+	char	 b[32];
+
+	/* changes whenever the peer restarts: off the loop, like placements */
+	snprintf(b, sizeof(b), "%u\n", g);
+	return queue_save(SLOT_PEERGEN, b, strlen(b));
 }

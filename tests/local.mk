@@ -40,6 +40,13 @@ tests_unit_test_state_CFLAGS = $(UNIT_CFLAGS)
 # fsync made slow (a throttled disk) by the test itself
 tests_unit_test_state_LDFLAGS = -Wl,--wrap=fsync
 
+# --- the decision core links no I/O, clock or process call ---
+TESTS += tests/unit/core-purity.test
+EXTRA_DIST += tests/unit/core-purity.test
+
+# --- the deterministic simulator of the decision core (issue 15) ---
+include tests/sim/local.mk
+
 # --- configuration tests through hbd -n ---
 TESTS += tests/conf/conf.test tests/conf/equiv.test
 EXTRA_DIST += tests/conf/conf.test tests/conf/equiv.test tests/conf/bad \
@@ -68,12 +75,15 @@ SYSTEM_TESTS = \
 	tests/system/11-death.test \
 	tests/system/12-bad-packets.test \
 	tests/system/13-late-heartbeat.test \
+	tests/system/14-replay-restart.test \
 	tests/system/20-classic-failover.test \
 	tests/system/21-nfs-failover.test \
 	tests/system/22-resource-failures.test \
 	tests/system/23-startup-adopt.test \
 	tests/system/24-ping.test \
 	tests/system/25-ocf-agents.test \
+	tests/system/26-reload.test \
+	tests/system/27-stop-retry.test \
 	tests/system/30-control.test \
 	tests/system/40-partition-fence.test \
 	tests/system/41-partition-ping.test \
