@@ -465,6 +465,60 @@ executable(const char *path)
 	    access(path, X_OK) == 0;
 }
 
+static int
+untrusted_one(const char *path, const char *what, char *why, size_t len)
+{
+	struct stat	 st;
+
+	if (stat(path, &st) == -1)
+		return 0;		/* missing: judged by whoever needs it */
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		snprintf(why, len, "%s%s belongs to uid %u, not to root", what,
+		    path, (unsigned)st.st_uid);
+		return 1;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(why, len, "%s%s is writable by %s (mode %04o)", what,
+		    path, (st.st_mode & S_IWOTH) ? ((st.st_mode & S_IWGRP) ?
+		    "group and others" : "others") : "its group",
+		    (unsigned)(st.st_mode & 07777));
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * hbd runs agents as root: an agent (or the directory it sits in, or
+ * the one its symlink points into) that anyone but root can change is a
+ * way to root. Returns 1 and says why (naming the culprit) when so.
+ */
+int
+conf_untrusted(const char *path, int isdir, char *why, size_t len)
+{
+	char	 dir[PATH_MAX], real[PATH_MAX], *slash;
+
+	if (untrusted_one(path, "", why, len))
+		return 1;
+	if (isdir)
+		return 0;
+	hbd_strlcpy(dir, path, sizeof(dir));
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*(slash == dir ? slash + 1 : slash) = '\0';
+		if (untrusted_one(dir, "its directory ", why, len))
+			return 1;
+	}
+	if (realpath(path, real) == NULL || strcmp(real, path) == 0)
+		return 0;
+	if (untrusted_one(real, "its target ", why, len))
+		return 1;
+	if ((slash = strrchr(real, '/')) != NULL) {
+		*(slash == real ? slash + 1 : slash) = '\0';
+		if (untrusted_one(real, "its target's directory ", why, len))
+			return 1;
+	}
+	return 0;
+}
+
 static void
 resolve_agent(struct cparse *cp, struct conf_rsc *r, int line,
     const char *hrfile)
@@ -513,8 +567,15 @@ resolve_agent(struct cparse *cp, struct conf_rsc *r, int line,
 		}
 	}
 done:
-	if (r->path)
+	if (r->path) {
+		char	 why[PATH_MAX * 2 + 64];
+
+		if (conf_untrusted(r->path, 0, why, sizeof(why)))
+			cp_at(cp, hrfile, line, 0, "resource %s: agent %s: %s: "
+			    "not running it (chown root, chmod go-w)", r->spec,
+			    r->path, why);
 		return;
+	}
 	if (r->kind == RSC_OCF)
 		cp_at(cp, hrfile, line, !cp->o->for_start,
 		    "resource %s: OCF agent %s not found", r->spec, path);
@@ -704,6 +765,14 @@ check_groups(struct cparse *cp)
 		}
 		for (k = 0; k < g->nrsc; k++)
 			resolve_agent(cp, &g->rsc[k], g->line, hr);
+	}
+	/* honoured by the root daemon: as trusted as the agents in it */
+	if (cp->o->agentdir) {
+		char	 why[PATH_MAX * 2 + 64];
+
+		if (conf_untrusted(cp->o->agentdir, 1, why, sizeof(why)))
+			cp_at(cp, "HBD_AGENT_DIR", 0, 0, "%s: not running "
+			    "agents from it (chown root, chmod go-w)", why);
 	}
 }
 
@@ -1135,6 +1204,8 @@ conf_free(struct conf *c)
 	}
 	for (i = 0; i < c->nrespawn; i++) {
 		free(c->respawn[i].user);
+		free(c->respawn[i].home);
+		free(c->respawn[i].groups);
 		free_argv(c->respawn[i].argv, c->respawn[i].argc);
 		free(c->respawn[i].argv);
 	}

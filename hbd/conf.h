@@ -25,6 +25,7 @@
 #define HBD_MAX_KEY_INDEX	15
 #define HBD_MAX_RESPAWN		16
 #define HBD_MAX_FENCE_ARGS	32
+#define HBD_MAX_STONITH_PARAMS	16	/* fence.h: FENCE_ARGV_MAX holds them */
 #define HBD_MAX_APIGROUPS	8
 #define HBD_MAX_ENV		32
 #define HBD_DEFAULT_UDPPORT	694
@@ -119,6 +120,12 @@ struct conf_respawn {
 	int		 argc;
 	int		 builtin;	/* 1: ipfail, satisfied by hbd itself */
 	int		 line;
+	/* the user, resolved when the file is read: no NSS on the loop */
+	uid_t		 uid;
+	gid_t		 gid;
+	char		*home;
+	gid_t		*groups;	/* supplementary, from getgrouplist */
+	int		 ngroups;
 };
 
 struct conf_stonith {

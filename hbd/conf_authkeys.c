@@ -182,7 +182,7 @@ authkeys_read(struct cparse *cp, const char *path, int check)
 {
 	static char	 auth_word[] = "auth";
 	FILE	*fp;
-	char	*line = NULL, *tok[64];
+	char	*line = NULL, *tok[64], iobuf[4096];
 	size_t	 cap = 0;
 	int	 fd, n, i;
 
@@ -203,6 +203,8 @@ authkeys_read(struct cparse *cp, const char *path, int check)
 		close(fd);
 		return -1;
 	}
+	/* stdio's own buffer holds the secrets too: ours, wiped below */
+	setvbuf(fp, iobuf, _IOFBF, sizeof(iobuf));
 	while (conf_getline(cp, fp, &line, &cap, &cp->line) != NULL) {
 		char	*p = line + strspn(line, " \t\r\n");
 
@@ -251,5 +253,6 @@ authkeys_read(struct cparse *cp, const char *path, int check)
 		free(line);
 	}
 	fclose(fp);
+	explicit_bzero(iobuf, sizeof(iobuf));
 	return 0;
 }

@@ -24,6 +24,7 @@
 
 #include "conf.h"
 #include "conf_int.h"
+#include "fence.h"
 #include "log.h"
 #include "util.h"
 
@@ -683,9 +684,39 @@ d_autojoin(struct cparse *cp, int argc, char **argv)
 	return -1;
 }
 
+/*
+ * Everything spawning needs to know about the user, looked up now: a
+ * respawn happens on the event loop, where NSS (LDAP, sssd) must not be
+ * waited on, and a user deleted later still runs as it did.
+ */
+static int
+resolve_user(struct conf_respawn *r, const struct passwd *pw)
+{
+	int	 n = 16;
+
+	r->uid = pw->pw_uid;
+	r->gid = pw->pw_gid;
+	r->home = xstrdup(pw->pw_dir);
+	for (;;) {
+		r->groups = xcalloc((size_t)n, sizeof(gid_t));
+		r->ngroups = n;
+		if (getgrouplist(pw->pw_name, pw->pw_gid, r->groups,
+		    &r->ngroups) != -1)
+			return 0;
+		free(r->groups);
+		r->groups = NULL;
+		if (r->ngroups <= n || r->ngroups > 65536) {
+			r->ngroups = 0;
+			return -1;
+		}
+		n = r->ngroups;
+	}
+}
+
 static int
 d_respawn(struct cparse *cp, int argc, char **argv)
 {
+	struct passwd		*pw = NULL;
 	struct conf_respawn	*r;
 	const char		*base;
 	int			 i, builtin = 0;
@@ -707,12 +738,17 @@ d_respawn(struct cparse *cp, int argc, char **argv)
 		cp_warn(cp, LINE, "respawn: %s: %s (heartbeat refused to start; "
 		    "hbd will retry it with a backoff)", argv[2],
 		    strerror(errno));
-	else if (getpwnam(argv[1]) == NULL) {
+	else if ((pw = getpwnam(argv[1])) == NULL) {
 		cp_err(cp, LINE, "respawn: no such user \"%s\"", argv[1]);
 		return -1;
 	}
 	r = &cp->c->respawn[cp->c->nrespawn++];
 	r->user = xstrdup(argv[1]);
+	if (pw != NULL && resolve_user(r, pw) == -1) {
+		cp_err(cp, LINE, "respawn: cannot list the groups of user "
+		    "\"%s\"", argv[1]);
+		return -1;
+	}
 	r->argc = argc - 2;
 	r->argv = xcalloc((size_t)r->argc + 1, sizeof(char *));
 	for (i = 0; i < r->argc; i++)
@@ -762,10 +798,27 @@ static int
 d_stonith_host(struct cparse *cp, int argc, char **argv)
 {
 	struct conf_stonith	*s;
+	char			*fargv[FENCE_ARGV_MAX];
+	char			 params[FENCE_PARAMS_MAX];
+	size_t			 plen = 0;
 	int			 i;
 
 	if (cp->c->nstonith == (int)nitems(cp->c->stonith)) {
 		cp_err(cp, LINE, "too many stonith_host lines");
+		return -1;
+	}
+	/* fence_run's command line must hold it: refuse now, not when fencing */
+	if (argc - 3 > HBD_MAX_STONITH_PARAMS) {
+		cp_err(cp, LINE, "stonith_host: too many parameters (%d, at "
+		    "most %d)", argc - 3, HBD_MAX_STONITH_PARAMS);
+		return -1;
+	}
+	for (i = 3; i < argc; i++)
+		if (strncmp(argv[i], "-F", 2) != 0)
+			plen += (plen > 0) + strlen(argv[i]);
+	if (plen >= FENCE_PARAMS_MAX) {
+		cp_err(cp, LINE, "stonith_host: the parameters are %zu bytes "
+		    "long (at most %d)", plen, FENCE_PARAMS_MAX - 1);
 		return -1;
 	}
 	if (cp->c->fence_argc)
@@ -779,6 +832,12 @@ d_stonith_host(struct cparse *cp, int argc, char **argv)
 	for (i = 0; i < s->nparams; i++)
 		s->params[i] = xstrdup(argv[i + 3]);
 	s->line = LINE;
+	if (fence_argv(cp->c, cp->c->nstonith - 1, "node", fargv,
+	    (int)nitems(fargv), params, sizeof(params)) == -1) {
+		cp_err(cp, LINE, "stonith_host: the stonith command line does "
+		    "not fit (at most %d words)", FENCE_ARGV_MAX - 1);
+		return -1;
+	}
 	return 0;
 }
 
@@ -909,6 +968,7 @@ d_resource_path(struct cparse *cp, int argc, char **argv)
 {
 	struct conf	*c = cp->c;
 	char		*tok[16];
+	char		 why[PATH_MAX + 64];
 	int		 i, n;
 
 	n = conf_tokenize(argv[1], tok, (int)nitems(tok), ":");
@@ -920,6 +980,11 @@ d_resource_path(struct cparse *cp, int argc, char **argv)
 		}
 		if (c->nresource_dirs == (int)nitems(c->resource_dirs)) {
 			cp_err(cp, LINE, "resource_path: too many directories");
+			return -1;
+		}
+		if (conf_untrusted(tok[i], 1, why, sizeof(why))) {
+			cp_err(cp, LINE, "resource_path: %s: hbd runs its "
+			    "agents as root (chown root, chmod go-w)", why);
 			return -1;
 		}
 		c->resource_dirs[c->nresource_dirs++] = xstrdup(tok[i]);

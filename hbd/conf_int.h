@@ -52,6 +52,8 @@ void	cp_warn(struct cparse *, int line, const char *, ...)
 void	cp_file_err(struct cparse *, const char *file, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 
+/* 1 (and why) when anyone but root can change path (or its directory) */
+int	conf_untrusted(const char *path, int isdir, char *why, size_t);
 int	hacf_directive(struct cparse *, int argc, char **argv);
 int	hacf_read(struct cparse *, const char *path);
 int	haresources_read(struct cparse *, const char *path);

@@ -213,7 +213,8 @@ lock_pidfile(void)
 	ssize_t	 n;
 
 	if (mkparent(pidfile) == -1 ||
-	    (pidfd = open(pidfile, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+	    (pidfd = open(pidfile, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0644)) == -1) {
 		fprintf(stderr, "hbd: cannot open pid file %s: %s\n", pidfile,
 		    strerror(errno));
 		return -1;

@@ -97,7 +97,9 @@ log_verbose(void)
 static int
 open_logfile(const char *path)
 {
-	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	/* root writes here: never through a link someone planted */
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0640);
 }
 
 /* Called at start-up and at reload; keeps the old files if one fails. */

@@ -13,11 +13,16 @@ UNIT_TESTS = \
 	tests/unit/test_hb_msg \
 	tests/unit/test_member \
 	tests/unit/test_json \
-	tests/unit/test_conf
+	tests/unit/test_conf \
+	tests/unit/test_state
 if HAVE_CMOCKA
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
+else
+# without cmocka the suite says SKIP and why, never just fewer tests
+TESTS += tests/unit/no-cmocka.test
 endif
+EXTRA_DIST += tests/unit/no-cmocka.test
 UNIT_LDADD = $(HBD_LIBS) $(CMOCKA_LIBS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -Wno-missing-prototypes
 tests_unit_test_auth_LDADD = $(UNIT_LDADD)
@@ -30,6 +35,10 @@ tests_unit_test_json_LDADD = $(UNIT_LDADD)
 tests_unit_test_json_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conf_LDADD = $(UNIT_LDADD)
 tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_state_LDADD = $(UNIT_LDADD)
+tests_unit_test_state_CFLAGS = $(UNIT_CFLAGS)
+# fsync made slow (a throttled disk) by the test itself
+tests_unit_test_state_LDFLAGS = -Wl,--wrap=fsync
 
 # --- the decision core links no I/O, clock or process call ---
 TESTS += tests/unit/core-purity.test
@@ -90,7 +99,9 @@ SYSTEM_TESTS = \
 	tests/system/45-stonith-host.test \
 	tests/system/46-fence-scope.test \
 	tests/system/50-snmp-traps.test \
-	tests/system/60-supervision.test
+	tests/system/60-supervision.test \
+	tests/system/61-crash-leftovers.test \
+	tests/system/62-file-safety.test
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper \
 	bench/lib.sh bench/reaper.c
