@@ -133,7 +133,7 @@ test_save_does_not_block(void **s)
 	print_message("longest state_save_placements: %lld ms (fsync takes "
 	    "%d ms)\n", (long long)worst, SLOW_MS);
 	assert_true(worst < SLOW_MS / 2);
-	snprintf(want, sizeof(want), "10.88.0.100/24/eth0\t20\tha1\tha2\n");
+	snprintf(want, sizeof(want), "10.88.0.100/24/eth0\t20\tha1\tha2\t-\n");
 	/*
 	 * latest wins: one write in flight, then the latest (each write is
 	 * two slow fsyncs, file and directory); one write per save would
@@ -165,7 +165,7 @@ test_tmp_symlink_not_followed(void **s)
 	assert_int_equal(state_open(dir), 0);
 	fill(&p, 7);
 	state_save_placements(&p, 1);
-	snprintf(want, sizeof(want), "10.88.0.100/24/eth0\t7\tha1\tha2\n");
+	snprintf(want, sizeof(want), "10.88.0.100/24/eth0\t7\tha1\tha2\t-\n");
 	assert_true(wait_for(want, 20 * SLOW_MS) >= 0);
 	fd = open(victim, O_RDONLY);
 	assert_true(fd >= 0);
