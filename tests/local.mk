@@ -11,6 +11,7 @@ AM_TESTS_ENVIRONMENT = \
 UNIT_TESTS = \
 	tests/unit/test_auth \
 	tests/unit/test_hb_msg \
+	tests/unit/test_hb_classic \
 	tests/unit/test_member \
 	tests/unit/test_json \
 	tests/unit/test_conf
@@ -24,6 +25,8 @@ tests_unit_test_auth_LDADD = $(UNIT_LDADD)
 tests_unit_test_auth_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_hb_msg_LDADD = $(UNIT_LDADD)
 tests_unit_test_hb_msg_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_hb_classic_LDADD = $(UNIT_LDADD)
+tests_unit_test_hb_classic_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_member_LDADD = $(UNIT_LDADD)
 tests_unit_test_member_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_json_LDADD = $(UNIT_LDADD)
