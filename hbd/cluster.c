@@ -21,6 +21,7 @@
 #include "control.h"
 #include "event.h"
 #include "fence.h"
+#include "hb_compat.h"
 #include "hb_msg.h"
 #include "log.h"
 #include "media.h"
@@ -372,6 +373,18 @@ on_packet(int medium, const uint8_t *pkt, size_t len, const char *from,
 		return;
 	}
 	if (hb_msg_decode(pkt, len, &m, &why) == -1) {
+		/* issue 20: a heartbeat 3.0.6 peer heard is alive (membership
+		 * only: its groups are never taken while it is heard) */
+		int hc = hb_compat_rx(conf, pkt, len, &m);
+
+		if (hc == 1 && (node = conf_node_index(conf, m.node)) >= 0) {
+			if (member_rx(&mem, node, medium, &m, mono_ms(), ev, &n,
+			    &v) >= 0)
+				handle_events(ev, n);
+			arm_deadline();
+		}
+		if (hc >= 0)
+			return;		/* heartbeat's: not malformed */
 		drop(RL_MALFORMED, &cnt.malformed, from, "malformed (%s)", why);
 		return;
 	}

@@ -15,6 +15,13 @@
 /* the generation last announced in the log ("speaks heartbeat's ...") */
 static uint64_t	announced_gen;
 static char	announced_node[HBD_MAX_NAME];
+/*
+ * The generation that said goodbye (t=shutdone): heartbeat keeps sending
+ * "st=active" for a second or two after it, until its processes exit
+ * (seen in every capture); those must not bring the node back.
+ */
+static uint64_t	gone_gen;
+static char	gone_node[HBD_MAX_NAME];
 
 static int
 peer_msg(const struct conf *c, const uint8_t *pkt, size_t len,
@@ -53,7 +60,7 @@ hb_compat_rx(const struct conf *c, const uint8_t *pkt, size_t len,
 
 	memset(m, 0, sizeof(*m));
 	if (!peer_msg(c, pkt, len, &hm, m->node, sizeof(m->node)))
-		return 0;
+		return -1;
 	if (hbc_get_str(&hm, "t", t, sizeof(t)) < 0 ||
 	    hbc_get_hex(&hm, "hg", &hg) < 0 || hg > UINT32_MAX ||
 	    hbc_get_hex(&hm, "seq", &seq) < 0)
@@ -67,10 +74,15 @@ hb_compat_rx(const struct conf *c, const uint8_t *pkt, size_t len,
 			m->status = HB_ST_INIT;
 		else
 			return 0;
-	} else if (strcmp(t, "shutdone") == 0)
+	} else if (strcmp(t, "shutdone") == 0) {
 		m->status = HB_ST_LEFT;
-	else
+		gone_gen = hg;
+		hbd_strlcpy(gone_node, m->node, sizeof(gone_node));
+	} else
 		return 0;
+	if (m->status != HB_ST_LEFT && hg == gone_gen &&
+	    strcasecmp(m->node, gone_node) == 0)
+		return 0;		/* its last words after the goodbye */
 	m->version = HB_VERSION;
 	m->type = HB_HEARTBEAT;
 	m->cluster_id = c->cluster_id;

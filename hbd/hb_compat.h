@@ -29,9 +29,12 @@ int	hb_classic_peer_heard(const struct conf *, const uint8_t *pkt,
  * message (t=status, or t=shutdone, its goodbye) from the peer, with *m
  * filled as the equivalent hbd heartbeat for membership only: node,
  * generation (heartbeat's hg), sequence (its seq), status (init/up ->
- * starting, active -> active, shutdone -> left), no groups. 0 otherwise
- * (not heartbeat's, not authentic, not the peer, or not a status).
- * Logs once per peer generation that the peer speaks heartbeat's protocol.
+ * starting, active -> active, shutdone -> left), no groups. 0 when it is
+ * another authentic message from the peer (resource, ackmsg, rexmit...:
+ * not used yet, and not malformed either), or a status from a generation
+ * that already said goodbye (heartbeat sends a few). -1 otherwise (not heartbeat's,
+ * not authentic, not from the peer). Logs once per peer generation that
+ * the peer speaks heartbeat's protocol.
  */
 int	hb_compat_rx(const struct conf *, const uint8_t *pkt, size_t len,
 	    struct hb_msg *m);

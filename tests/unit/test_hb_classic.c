@@ -58,6 +58,13 @@ static const char crc_status_active[] =
     "eq=7,14:(0)hg=6b134845,14:(0)ts=6b134845,30:(0)ld=6.25 3.10 1.34 7/1"
     "58 143,8:(0)ttl=3,18:(0)auth=1 90343c2a,%%%\n10:1 8d8a7065,";
 
+static const char md5_status_after[] =
+    "###\n11:(0)t=status,12:(0)st=active,9:(0)dt=fa0,13:(0)protocol=1,10:"
+    "(0)src=ha2,27:(1)srcuuid=\037\310\243\337\030\005M\002\255\235\345\211"
+    "<\014\210\313,9:(0)seq=5c,14:(0)hg=6b1347f2,14:(0)ts=6b13482f,31:(0)"
+    "ld=3.83 2.42 1.08 11/175 939,8:(0)ttl=3,42:(0)auth=1 fa31263bc467a23"
+    "6fa305b10b0d2f41b,%%%\n34:1 f41acae787e1ea2a1a758ce4539911db,";
+
 #define LEN(v)	(sizeof(v) - 1)
 
 static void
@@ -366,6 +373,9 @@ test_peer_heard(void **state)
 	assert_int_equal(hb_classic_peer_heard(&c,
 	    (const uint8_t *)sha1_ip_request_resp, LEN(sha1_ip_request_resp),
 	    node, sizeof(node)), 0);
+	assert_int_equal(hb_compat_rx(&c,
+	    (const uint8_t *)sha1_ip_request_resp, LEN(sha1_ip_request_resp),
+	    &hm), -1);
 	/* authentic, but not a status: heard, yet no membership packet */
 	c.local_index = 1;
 	strcpy(c.local, "ha2");
@@ -401,10 +411,16 @@ test_peer_heard(void **state)
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)md5_shutdone,
 	    LEN(md5_shutdone), &hm), 1);
 	assert_int_equal(hm.status, HB_ST_LEFT);
+	/* a status of that generation after its goodbye: not news */
+	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)md5_status_after,
+	    LEN(md5_status_after), &hm), 0);
 	/* sha256 is hbd's, not heartbeat's */
 	c.keys[0].method = AUTH_SHA256;
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)md5_shutdone,
-	    LEN(md5_shutdone), &hm), 0);
+	    LEN(md5_shutdone), &hm), -1);
+	/* hbd's own packets and garbage are not heartbeat's */
+	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)"hb\001\001",
+	    4, &hm), -1);
 }
 
 int
