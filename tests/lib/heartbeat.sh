@@ -9,6 +9,7 @@
 #	hblab_start 1 / hblab_stop 1 / hblab_kill9 1
 #	hblab_standby 1 / hblab_takeover 1
 #	hblab_nodestatus 1 ha2	# cl_status nodestatus ha2 on ha1
+#	hblab_plain 2		# ha2 boots as an hbd node from now on
 #
 # A heartbeat node is bench/lib.sh's (LAB.md section 12): its own UTS,
 # IPC, mount and PID namespace with bench-reaper as PID 1, per-node copies
@@ -66,6 +67,17 @@ hblab_use()
 	}
 	_LAB_WRAP=$_HBLAB_WRAP
 	return 0
+}
+
+# hblab_plain N: node N boots as a plain lab node (hbd) from its next
+# lab_poweron on (a node switched from heartbeat to hbd).
+hblab_plain()
+{
+	local n w=
+	for n in $HBLAB_NODES; do
+		[ "$n" = "$1" ] || w="$w $n"
+	done
+	HBLAB_NODES="$w "
 }
 
 # hblab_conf N DIR: DIR's ha.cf, haresources, authkeys (and resource.d/)
