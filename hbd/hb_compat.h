@@ -5,8 +5,11 @@
  * alive". A datagram that is not hbd's own but is an authentic heartbeat
  * message (verified with authkeys' key) from the configured peer counts as
  * a heartbeat from that node, so hbd never declares it dead and never
- * takes over from it. See docs/heartbeat-protocol.md and docs/migration.md
- * for what this does and does not do yet.
+ * takes over from it. With `compat heartbeat` (ha.cf), once such a peer is
+ * heard, this node also sends heartbeat's status messages every keepalive
+ * on every medium, so heartbeat sees it active. See
+ * docs/heartbeat-protocol.md and docs/migration.md for what this does and
+ * does not do yet.
  */
 #ifndef HBD_HB_COMPAT_H
 #define HBD_HB_COMPAT_H
@@ -32,7 +35,8 @@ int	hb_classic_peer_heard(const struct conf *, const uint8_t *pkt,
  * starting, active -> active, shutdone -> left), no groups. 0 when it is
  * another authentic message from the peer (resource, ackmsg, rexmit...:
  * not used yet, and not malformed either), or a status from a generation
- * that already said goodbye (heartbeat sends a few). -1 otherwise (not heartbeat's,
+ * that already said goodbye (heartbeat sends a few), or this node's own
+ * heartbeat-format status looped back (compat heartbeat). -1 otherwise (not heartbeat's,
  * not authentic, not from the peer). Logs once per peer generation that
  * the peer speaks heartbeat's protocol.
  */
