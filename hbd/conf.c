@@ -863,6 +863,15 @@ check_auth(struct cparse *cp)
 
 		if (k->index == c->auth_use) {
 			found = 1;
+			if (c->compat_heartbeat &&
+			    c->keys[i].method != AUTH_CRC &&
+			    c->keys[i].method != AUTH_MD5 &&
+			    c->keys[i].method != AUTH_SHA1)
+				cp_at(cp, ak, cp->auth_line, 0, "auth %d: "
+				    "compat heartbeat needs a key heartbeat "
+				    "knows (crc, md5 or sha1), not %s",
+				    c->auth_use,
+				    auth_method_name(c->keys[i].method));
 			if (k->method == AUTH_CRC)
 				cp_at(cp, ak, cp->auth_line, 1, "auth %d uses "
 				    "crc, which authenticates nothing: anyone "

@@ -188,6 +188,8 @@ struct conf {
 
 	char		*watchdog;
 	int		 realtime;
+	int		 compat_heartbeat;	/* also send heartbeat 3.0.6 statuses */
+	int		 compat_line;
 	int		 rtprio;
 	int		 coredumps;
 

@@ -541,6 +541,23 @@ d_realtime(struct cparse *cp, int argc, char **argv)
 	return set_bool(cp, argv[0], argv[1], &cp->c->realtime);
 }
 
+/* compat heartbeat|none: also speak heartbeat 3.0.6's status (issue 20) */
+static int
+d_compat(struct cparse *cp, int argc, char **argv)
+{
+	if (strcmp(argv[1], "heartbeat") == 0)
+		cp->c->compat_heartbeat = 1;
+	else if (strcmp(argv[1], "none") == 0)
+		cp->c->compat_heartbeat = 0;
+	else {
+		cp_err(cp, LINE, "compat: expected heartbeat or none, got "
+		    "\"%s\"", argv[1]);
+		return -1;
+	}
+	cp->c->compat_line = LINE;
+	return 0;
+}
+
 static int
 d_coredumps(struct cparse *cp, int argc, char **argv)
 {
@@ -1056,6 +1073,7 @@ static const struct directive directives[] = {
 	{ "baud", D_ONCE, 1, 1, d_baud, NULL },
 	{ "bcast", D_EACH, 1, 16, d_bcast, NULL },
 	{ "cluster", D_ONCE, 1, 1, d_cluster, NULL },
+	{ "compat", D_ONCE, 1, 1, d_compat, NULL },
 	{ "coredumps", D_ONCE, 1, 1, d_coredumps, NULL },
 	{ "crm", D_ONCE, 1, 1, d_crm, NULL },
 	{ "deadping", D_ONCE, 1, 1, d_deadping, NULL },

@@ -116,7 +116,7 @@ static const char *const scalars[] = {
 	"monitor_interval",
 	"start_timeout", "stop_timeout", "monitor_timeout", "max_restarts",
 	"restart_window", "fence_timeout", "fence_delay", "use_logd",
-	"autojoin", "crm", "pacemaker", "uuidfrom",
+	"autojoin", "crm", "pacemaker", "uuidfrom", "compat",
 };
 
 static void

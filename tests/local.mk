@@ -11,6 +11,7 @@ AM_TESTS_ENVIRONMENT = \
 UNIT_TESTS = \
 	tests/unit/test_auth \
 	tests/unit/test_hb_msg \
+	tests/unit/test_hb_classic \
 	tests/unit/test_member \
 	tests/unit/test_json \
 	tests/unit/test_conf \
@@ -29,6 +30,8 @@ tests_unit_test_auth_LDADD = $(UNIT_LDADD)
 tests_unit_test_auth_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_hb_msg_LDADD = $(UNIT_LDADD)
 tests_unit_test_hb_msg_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_hb_classic_LDADD = $(UNIT_LDADD)
+tests_unit_test_hb_classic_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_member_LDADD = $(UNIT_LDADD)
 tests_unit_test_member_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_json_LDADD = $(UNIT_LDADD)
@@ -101,10 +104,13 @@ SYSTEM_TESTS = \
 	tests/system/50-snmp-traps.test \
 	tests/system/60-supervision.test \
 	tests/system/61-crash-leftovers.test \
-	tests/system/62-file-safety.test
+	tests/system/62-file-safety.test \
+	tests/system/70-heartbeat-peer.test \
+	tests/system/71-rolling-migration.test \
+	tests/system/72-compat-heartbeat.test
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper \
-	bench/lib.sh bench/reaper.c
+	tests/lib/heartbeat.sh scripts/hb-capture.sh bench/lib.sh bench/reaper.c
 
 # --- libFuzzer: every parser, briefly, plus the regression inputs ---
 TESTS += tests/fuzz/fuzz.test

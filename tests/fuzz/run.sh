@@ -29,7 +29,7 @@ secs=$1
 case $secs in ''|*[!0-9]*) usage ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 build=${2:-${FUZZ_BUILDDIR:-/tmp/hbd-fuzzbuild}}
-targets=${FUZZ_TARGETS:-"fuzz_hb_msg fuzz_hacf fuzz_haresources \
+targets=${FUZZ_TARGETS:-"fuzz_hb_msg fuzz_hb_classic fuzz_hacf fuzz_haresources \
 fuzz_authkeys fuzz_hbdconf fuzz_json fuzz_ctl fuzz_fence"}
 jobs=${FUZZ_JOBS:-1}
 
