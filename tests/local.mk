@@ -32,9 +32,9 @@ tests_unit_test_conf_LDADD = $(UNIT_LDADD)
 tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
 
 # --- configuration tests through hbd -n ---
-TESTS += tests/conf/conf.test tests/conf/equiv.test
+TESTS += tests/conf/conf.test tests/conf/equiv.test tests/conf/export.test
 EXTRA_DIST += tests/conf/conf.test tests/conf/equiv.test tests/conf/bad \
-	tests/conf/good
+	tests/conf/good tests/conf/export.test
 
 # --- resource agents (real ip, mounts, apache2, ganesha; root) ---
 TESTS += $(AGENT_TESTS)
