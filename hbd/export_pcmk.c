@@ -1432,11 +1432,13 @@ render_corosync(struct buf *b, const struct xp *x)
 					buf_printf(&seen, " %s", a);
 				}
 			}
+			/* corosync takes no comment after a value */
+			if (ifn && seen.len)
+				buf_printf(b, "\t\t# hbd ucast on %s lists%s\n",
+				    ifn, seen.data);
 			if (ifn)
 				buf_printf(b, "\t\tring%d_addr: ADDRESS-OF-%s-"
-				    "ON-%s%s%s\n", link, c->nodes[j], ifn,
-				    seen.len ? "\t# ucast lists" : "",
-				    seen.len ? seen.data : "");
+				    "ON-%s\n", link, c->nodes[j], ifn);
 			buf_free(&seen);
 		}
 		buf_adds(b, "\t}\n");

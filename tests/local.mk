@@ -73,9 +73,12 @@ SYSTEM_TESTS = \
 	tests/system/44-disk-heartbeat.test \
 	tests/system/45-stonith-host.test \
 	tests/system/50-snmp-traps.test \
-	tests/system/60-supervision.test
+	tests/system/60-supervision.test \
+	tests/system/70-pacemaker.test
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper
+# 70-pacemaker: three nodes with Corosync and Pacemaker, the benchmark's probe
+EXTRA_DIST += tests/lib/pcmk.sh bench/probe.c
 
 # --- libFuzzer: every parser, briefly, plus the regression inputs ---
 TESTS += tests/fuzz/fuzz.test
