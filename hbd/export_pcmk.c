@@ -1472,6 +1472,20 @@ export_pcmk_format(const char *s)
 }
 
 int
+export_pcmk_target(const char *s)
+{
+	if (s == NULL || strcmp(s, "pacemaker") == 0)
+		return PCMK_CIB;
+	if (strcmp(s, "pcs") == 0)
+		return PCMK_PCS;
+	if (strcmp(s, "crmsh") == 0 || strcmp(s, "crm") == 0)
+		return PCMK_CRM;
+	if (strcmp(s, "corosync") == 0)
+		return PCMK_COROSYNC;
+	return -1;
+}
+
+int
 export_pcmk(const struct conf *c, unsigned formats, struct buf *out)
 {
 	static const struct {
@@ -1517,12 +1531,12 @@ export_pcmk_command(const struct conf *c, const struct jval *req,
 		snprintf(err, len, "no configuration loaded");
 		return -1;
 	}
-	if (what && strcmp(what, "pacemaker") != 0) {
-		snprintf(err, len, "export: unknown target \"%s\" (pacemaker)",
-		    what);
+	if ((f = export_pcmk_target(what)) == -1) {
+		snprintf(err, len, "export: unknown target \"%s\" (pacemaker, "
+		    "pcs, crmsh, corosync)", what);
 		return -1;
 	}
-	if ((f = export_pcmk_format(fmt)) == -1) {
+	if (fmt && (f = export_pcmk_format(fmt)) == -1) {
 		snprintf(err, len, "export: unknown format \"%s\" (cib, pcs, "
 		    "crm, corosync, all)", fmt);
 		return -1;
@@ -1535,7 +1549,8 @@ export_pcmk_command(const struct conf *c, const struct jval *req,
 		buf_free(&b);
 		return -1;
 	}
-	jw_str(reply, "format", fmt ? fmt : "all");
+	jw_str(reply, "format", fmt ? fmt : f == PCMK_CIB ? "cib" :
+	    f == PCMK_PCS ? "pcs" : f == PCMK_CRM ? "crm" : "corosync");
 	jw_int(reply, "unmapped", n);
 	jw_str(reply, "text", buf_cstr(&b));
 	buf_free(&b);

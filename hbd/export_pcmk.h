@@ -26,13 +26,22 @@
 int	 export_pcmk_format(const char *);
 
 /*
+ * The export targets (INTERFACES.md): "pacemaker" (a CIB), "pcs",
+ * "crmsh" (or "crm"), "corosync" -> their PCMK_* bit; -1 unknown
+ */
+int	 export_pcmk_target(const char *);
+
+/*
  * Append the export in the formats asked for (several are separated by
  * "### hbd export: NAME" lines). Returns the number of things that did
  * not map (each is also a comment in the output).
  */
 int	 export_pcmk(const struct conf *, unsigned formats, struct buf *);
 
-/* the control command {"cmd":"export","what":"pacemaker","format":F} */
+/*
+ * the control command {"cmd":"export","what":TARGET[,"format":F]}:
+ * reply format, unmapped, text
+ */
 int	 export_pcmk_command(const struct conf *, const struct jval *req,
 	    struct jw *reply, char *err, size_t errlen);
 

@@ -453,7 +453,7 @@ cmd_reload(int argc, char **argv)
 
 /* ---- export ---- */
 
-/* hbctl export pacemaker [--format cib|pcs|crm|corosync|all] */
+/* hbctl export pacemaker|pcs|crmsh|corosync [--format cib|pcs|crm|corosync|all] */
 static int
 cmd_export(int argc, char **argv)
 {
@@ -464,9 +464,9 @@ cmd_export(int argc, char **argv)
 	char		 err[1024];
 	int		 ok, i;
 
-	if (argc < 2 || strcmp(argv[1], "pacemaker") != 0)
-		die(EXIT_USAGE, "usage: export pacemaker [--format "
-		    "cib|pcs|crm|corosync|all]");
+	if (argc < 2 || argv[1][0] == '-')
+		die(EXIT_USAGE, "usage: export pacemaker|pcs|crmsh|corosync "
+		    "[--format cib|pcs|crm|corosync|all]");
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
 			fmt = argv[++i];
@@ -481,8 +481,9 @@ cmd_export(int argc, char **argv)
 	jw_init(&w, &b);
 	jw_obj_begin(&w, NULL);
 	jw_str(&w, "cmd", "export");
-	jw_str(&w, "what", "pacemaker");
-	jw_str(&w, "format", fmt ? fmt : "all");
+	jw_str(&w, "what", argv[1]);
+	if (fmt)
+		jw_str(&w, "format", fmt);
 	jw_obj_end(&w);
 	v = call(b.data, &ok, err, sizeof(err));
 	buf_free(&b);
@@ -1080,8 +1081,8 @@ static const struct {
 	{ "events", cmd_events, "stream events until interrupted" },
 	{ "reload", cmd_reload, "re-read the configuration" },
 	{ "poison", cmd_poison, "NODE: tell the peer to release all and stop" },
-	{ "export", cmd_export, "pacemaker [--format cib|pcs|crm|corosync|all]: "
-	    "the loaded configuration as a Pacemaker cluster" },
+	{ "export", cmd_export, "pacemaker|pcs|crmsh|corosync [--format F]: "
+	    "the loaded configuration for Pacemaker" },
 	{ "check", cmd_check, "[--warn-age MS] [--crit-age MS] [--group NAME] "
 	    "[--state-file FILE]: Nagios plugin" },
 };

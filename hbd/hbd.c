@@ -49,7 +49,8 @@ usage(void)
 	fprintf(stderr,
 	    "usage: hbd [-dnvV] [-c DIR | -f FILE] [-N NODE] [-S SOCKET]\n"
 	    "           [-s STATEDIR] [-p PIDFILE] [--dump-config]\n"
-	    "           [--export pacemaker [--format cib|pcs|crm|corosync|all]]\n"
+	    "           [--export pacemaker|pcs|crmsh|corosync [--format "
+	    "cib|pcs|crm|corosync|all]]\n"
 	    "  -c, --config-dir DIR  read DIR/ha.cf, haresources, authkeys "
 	    "(/etc/ha.d)\n"
 	    "  -f, --config FILE     read a libconfig hbd.conf instead\n"
@@ -60,7 +61,7 @@ usage(void)
 	    "  -s, --state-dir DIR   persistent state (" DEFAULT_STATE ")\n"
 	    "  -p, --pidfile PATH    pid file (" DEFAULT_PIDFILE ")\n"
 	    "  --export pacemaker    print the configuration as a Pacemaker "
-	    "cluster and exit\n"
+	    "CIB and exit\n"
 	    "  -v                    more verbose; -V print the version\n");
 	exit(2);
 }
@@ -455,12 +456,12 @@ main(int argc, char **argv)
 			dump = 1;
 			break;
 		case 'E':
-			if (strcmp(optarg, "pacemaker") != 0) {
+			if ((export = export_pcmk_target(optarg)) == -1) {
 				fprintf(stderr, "hbd: --export: unknown target "
-				    "%s (pacemaker)\n", optarg);
+				    "%s (pacemaker, pcs, crmsh, corosync)\n",
+				    optarg);
 				return 2;
 			}
-			export = PCMK_ALL;
 			break;
 		case 'F':
 			xformat = optarg;
