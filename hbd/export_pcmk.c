@@ -863,12 +863,20 @@ crm_kv(struct buf *b, const char *k, const char *v)
 	buf_addc(b, '"');
 }
 
+/*
+ * A "#" comment line. crmsh keeps these as XML comments, which may not
+ * hold "--" nor end in "-", so neither do they.
+ */
 static void
 line_comment(struct buf *b, const char *prefix, const char *s)
 {
 	buf_adds(b, prefix);
-	for (; *s; s++)
-		buf_addc(b, *s == '\n' ? ' ' : *s);
+	for (; *s; s++) {
+		if (*s == '-' && (s[1] == '-' || s[1] == '\0'))
+			buf_adds(b, "- ");
+		else
+			buf_addc(b, *s == '\n' ? ' ' : *s);
+	}
 	buf_addc(b, '\n');
 }
 

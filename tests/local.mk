@@ -34,7 +34,7 @@ tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
 # --- configuration tests through hbd -n ---
 TESTS += tests/conf/conf.test tests/conf/equiv.test tests/conf/export.test
 EXTRA_DIST += tests/conf/conf.test tests/conf/equiv.test tests/conf/bad \
-	tests/conf/good tests/conf/export.test
+	tests/conf/good tests/conf/export.test tests/conf/cib-facts.py
 
 # --- resource agents (real ip, mounts, apache2, ganesha; root) ---
 TESTS += $(AGENT_TESTS)
