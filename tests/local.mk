@@ -13,7 +13,8 @@ UNIT_TESTS = \
 	tests/unit/test_hb_msg \
 	tests/unit/test_member \
 	tests/unit/test_json \
-	tests/unit/test_conf
+	tests/unit/test_conf \
+	tests/unit/test_export_pcmk
 if HAVE_CMOCKA
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -30,6 +31,8 @@ tests_unit_test_json_LDADD = $(UNIT_LDADD)
 tests_unit_test_json_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conf_LDADD = $(UNIT_LDADD)
 tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_export_pcmk_LDADD = $(UNIT_LDADD)
+tests_unit_test_export_pcmk_CFLAGS = $(UNIT_CFLAGS)
 
 # --- configuration tests through hbd -n ---
 TESTS += tests/conf/conf.test tests/conf/equiv.test tests/conf/export.test
