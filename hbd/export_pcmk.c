@@ -1389,7 +1389,8 @@ render_corosync(struct buf *b, const struct xp *x)
 {
 	const struct conf	*c = x->c;
 	char			 a[INET_ADDRSTRLEN];
-	int			 i, j, link = 0, links[HBD_MAX_MEDIA];
+	int			 i, j, link = 0, nlinks = 0;
+	int			 links[HBD_MAX_MEDIA];
 
 	header(b, x, "corosync.conf skeleton", 0);
 	buf_adds(b, "# Replace every ADDRESS-OF-... with that node's address "
@@ -1418,6 +1419,7 @@ render_corosync(struct buf *b, const struct xp *x)
 			continue;
 		}
 		links[i] = link++;
+		nlinks = link;
 		buf_printf(b, "\t# link %d: hbd %s on %s\n", links[i],
 		    medium_type_name(m->type), m->ifname);
 	}
@@ -1425,6 +1427,10 @@ render_corosync(struct buf *b, const struct xp *x)
 	for (j = 0; j < c->nnodes; j++) {
 		buf_printf(b, "\tnode {\n\t\tname: %s\n\t\tnodeid: %d\n",
 		    c->nodes[j], j + 1);
+		if (nlinks == 0)
+			buf_printf(b, "\t\t# hbd has no IP medium: give "
+			    "corosync a network\n\t\tring0_addr: "
+			    "ADDRESS-OF-%s\n", c->nodes[j]);
 		for (link = 0; link < 8; link++) {
 			struct buf	 seen;
 			const char	*ifn = NULL;
