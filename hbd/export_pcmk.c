@@ -1168,6 +1168,33 @@ render_cib(struct buf *b, const struct xp *x)
 
 /* ---------------------------------------------------------------- pcs */
 
+/* "2500ms": pcs validates cluster properties in whole time units only */
+static int
+is_ms(const char *s)
+{
+	size_t	 n = strlen(s), i;
+
+	if (n < 3 || strcmp(s + n - 2, "ms") != 0)
+		return 0;
+	for (i = 0; i + 2 < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+static void
+pcs_property(struct buf *b, const char *name, const char *value)
+{
+	if (is_ms(value))
+		buf_printf(b, "# pcs checks properties in whole seconds; "
+		    "--force keeps %s, which Pacemaker takes\n"
+		    "pcs -f \"$CIB\" property set --force %s=%s\n", value,
+		    name, value);
+	else
+		buf_printf(b, "pcs -f \"$CIB\" property set %s=%s\n", name,
+		    value);
+}
+
 static void
 pcs_prim(struct buf *b, const struct xp *x, const struct xp_prim *p,
     const char *group, int clone)
@@ -1210,6 +1237,9 @@ pcs_prim(struct buf *b, const struct xp *x, const struct xp_prim *p,
 	}
 	if (clone)
 		buf_adds(b, " \\\n    clone");
+	/* hbd's ops only, not the agent's advertised defaults as well */
+	if (strcmp(p->cls, "stonith") != 0)
+		buf_adds(b, " \\\n    --no-default-ops");
 	buf_addc(b, '\n');
 }
 
@@ -1225,14 +1255,12 @@ render_pcs(struct buf *b, const struct xp *x)
 	buf_adds(b, "# They edit a copy of the CIB and push it in one step.\n"
 	    "set -e\nCIB=${CIB:-hbd-export.xml}\n"
 	    "pcs cluster cib \"$CIB\"\n");
-	buf_printf(b, "pcs -f \"$CIB\" property set stonith-enabled=%s\n",
-	    x->nstonith ? "true" : "false");
+	pcs_property(b, "stonith-enabled", x->nstonith ? "true" : "false");
 	if (x->nstonith) {
-		buf_printf(b, "pcs -f \"$CIB\" property set stonith-timeout=%s\n",
+		pcs_property(b, "stonith-timeout",
 		    dur(c->fence_timeout_ms + 10000, t, sizeof(t)));
 		if (c->fence_delay_ms)
-			buf_printf(b, "pcs -f \"$CIB\" property set "
-			    "priority-fencing-delay=%s\n",
+			pcs_property(b, "priority-fencing-delay",
 			    dur(c->fence_delay_ms, t, sizeof(t)));
 	}
 	buf_printf(b, "pcs -f \"$CIB\" resource defaults update "

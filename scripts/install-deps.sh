@@ -20,7 +20,7 @@ CHECKS="smitools resource-agents cluster-glue libxml2-utils monitoring-plugins-s
 	valgrind clang libclang-rt-14-dev
 	nagios4-core snmptt python3-yaml systemd logrotate
 	dpkg-dev debhelper lintian
-	pacemaker-cli-utils corosync pacemaker pacemaker-resource-agents crmsh"
+	pacemaker-cli-utils corosync pacemaker pacemaker-resource-agents crmsh pcs"
 
 missing=""
 for p in $BUILD $LAB $SERVICES $CHECKS; do

@@ -259,7 +259,15 @@ test_fence(void **state)
 	free(cib);
 	conf_free(c);
 
-	c = load("fence /opt/lab/power-off --lab x\n", "ha1 Dummy\n");
+	c = load("fence /opt/lab/power-off --lab x\nfence_delay 2500ms\n",
+	    "ha1 Dummy\n");
+	cib = export(c, PCMK_PCS, NULL);
+	/* pcs checks properties in whole seconds: forced, and said why */
+	assert_non_null(strstr(cib, "\npcs -f \"$CIB\" property set --force "
+	    "priority-fencing-delay=2500ms\n"));
+	assert_non_null(strstr(cib, "--no-default-ops"));
+	assert_non_null(strstr(cib, "stonith create hbd-fence fence_hbd"));
+	free(cib);
 	cib = export(c, PCMK_CIB, NULL);
 	assert_non_null(strstr(cib, "type=\"fence_hbd\""));
 	assert_non_null(strstr(cib, "name=\"program\" value=\"/opt/lab/power-off "
