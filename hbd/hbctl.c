@@ -457,6 +457,59 @@ cmd_reload(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* ---- export ---- */
+
+/* hbctl export pacemaker|pcs|crmsh|corosync [--format cib|pcs|crm|corosync|all] */
+static int
+cmd_export(int argc, char **argv)
+{
+	struct jval	*v;
+	struct buf	 b;
+	struct jw	 w;
+	const char	*fmt = NULL, *text;
+	char		 err[1024];
+	int		 ok, i;
+
+	if (argc < 2 || argv[1][0] == '-')
+		die(EXIT_USAGE, "usage: export pacemaker|pcs|crmsh|corosync "
+		    "[--format cib|pcs|crm|corosync|all]");
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+			fmt = argv[++i];
+		else if (strncmp(argv[i], "--format=", 9) == 0)
+			fmt = argv[i] + 9;
+		else
+			die(EXIT_USAGE, "export: unexpected argument %s",
+			    argv[i]);
+	}
+	connect_or_die();
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w, NULL);
+	jw_str(&w, "cmd", "export");
+	jw_str(&w, "what", argv[1]);
+	if (fmt)
+		jw_str(&w, "format", fmt);
+	jw_obj_end(&w);
+	v = call(b.data, &ok, err, sizeof(err));
+	buf_free(&b);
+	if (!ok) {
+		json_free(v);
+		fprintf(stderr, "hbctl: %s\n", err);
+		return EXIT_FAIL;
+	}
+	if (opt_json)
+		hbctl_print_json(v);
+	else if ((text = json_get_str(v, "text")) != NULL)
+		fputs(text, stdout);
+	if (json_get_int(v, "unmapped", 0) > 0)
+		fprintf(stderr, "hbctl: export: %lld thing(s) did not map; see "
+		    "the NOT EXPORTED comments\n",
+		    (long long)json_get_int(v, "unmapped", 0));
+	json_free(v);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
 /* ---- events ---- */
 
 static void
@@ -1314,6 +1367,8 @@ static const struct {
 	{ "events", cmd_events, "stream events until interrupted" },
 	{ "reload", cmd_reload, "re-read the configuration" },
 	{ "poison", cmd_poison, "NODE: tell the peer to release all and stop" },
+	{ "export", cmd_export, "pacemaker|pcs|crmsh|corosync [--format F]: "
+	    "the loaded configuration for Pacemaker" },
 	{ "check", cmd_check, "[--warn-age MS] [--crit-age MS] [--group NAME] "
 	    "[--state-file FILE]: Nagios plugin" },
 };

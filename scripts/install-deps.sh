@@ -19,7 +19,8 @@ SERVICES="apache2 nfs-ganesha nfs-ganesha-vfs rpcbind nfs-common
 CHECKS="smitools resource-agents cluster-glue libxml2-utils monitoring-plugins-standard
 	valgrind clang libclang-rt-14-dev heartbeat tshark
 	nagios4-core snmptt python3-yaml systemd logrotate
-	dpkg-dev debhelper lintian heartbeat"
+	dpkg-dev debhelper lintian heartbeat
+	pacemaker-cli-utils corosync pacemaker pacemaker-resource-agents crmsh pcs"
 
 missing=""
 for p in $BUILD $LAB $SERVICES $CHECKS; do

@@ -15,7 +15,8 @@ UNIT_TESTS = \
 	tests/unit/test_member \
 	tests/unit/test_json \
 	tests/unit/test_conf \
-	tests/unit/test_state
+	tests/unit/test_state \
+	tests/unit/test_export_pcmk
 if HAVE_CMOCKA
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -42,6 +43,8 @@ tests_unit_test_state_LDADD = $(UNIT_LDADD)
 tests_unit_test_state_CFLAGS = $(UNIT_CFLAGS)
 # fsync made slow (a throttled disk) by the test itself
 tests_unit_test_state_LDFLAGS = -Wl,--wrap=fsync
+tests_unit_test_export_pcmk_LDADD = $(UNIT_LDADD)
+tests_unit_test_export_pcmk_CFLAGS = $(UNIT_CFLAGS)
 
 # --- the decision core links no I/O, clock or process call ---
 TESTS += tests/unit/core-purity.test
@@ -51,10 +54,11 @@ EXTRA_DIST += tests/unit/core-purity.test
 include tests/sim/local.mk
 
 # --- configuration tests through hbd -n ---
-TESTS += tests/conf/conf.test tests/conf/equiv.test tests/conf/corpus.test
+TESTS += tests/conf/conf.test tests/conf/equiv.test tests/conf/corpus.test \
+	tests/conf/export.test
 EXTRA_DIST += tests/conf/conf.test tests/conf/equiv.test tests/conf/corpus.test \
 	tests/conf/corpus tests/conf/bad \
-	tests/conf/good
+	tests/conf/good tests/conf/export.test tests/conf/cib-facts.py
 
 # --- resource agents (real ip, mounts, apache2, ganesha; root) ---
 TESTS += $(AGENT_TESTS)
@@ -106,11 +110,14 @@ SYSTEM_TESTS = \
 	tests/system/61-crash-leftovers.test \
 	tests/system/62-file-safety.test \
 	tests/system/70-heartbeat-peer.test \
+	tests/system/70-pacemaker.test \
 	tests/system/71-rolling-migration.test \
 	tests/system/72-compat-heartbeat.test
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper \
 	tests/lib/heartbeat.sh scripts/hb-capture.sh bench/lib.sh bench/reaper.c
+# 70-pacemaker: three nodes with Corosync and Pacemaker, the benchmark's probe
+EXTRA_DIST += tests/lib/pcmk.sh bench/probe.c
 
 # --- libFuzzer: every parser, briefly, plus the regression inputs ---
 TESTS += tests/fuzz/fuzz.test
