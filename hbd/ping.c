@@ -55,6 +55,7 @@ struct pnode {
 	struct paddr	 a[HBD_MAX_PING_ADDRS];
 	int		 up;
 	int64_t		 changed;
+	int64_t		 since;		/* configured since (mono ms) */
 };
 
 static const struct conf *conf;
@@ -200,7 +201,7 @@ evaluate(void)
 		if (up != nodes[i].up) {
 			/* before deadping has passed, silence proves nothing */
 			if (!up && nodes[i].up < 0 &&
-			    now - started < (int64_t)conf->deadping_ms)
+			    now - nodes[i].since < (int64_t)conf->deadping_ms)
 				continue;
 			nodes[i].up = up;
 			nodes[i].changed = now;
@@ -299,6 +300,7 @@ ping_start(const struct conf *c, void (*cb)(void))
 		memset(&nodes[i], 0, sizeof(nodes[i]));
 		nodes[i].cp = &c->pings[i];
 		nodes[i].up = -1;
+		nodes[i].since = mono_ms();
 		for (j = 0; j < c->pings[i].naddr; j++)
 			nodes[i].a[j].addr = c->pings[i].addr[j];
 	}
@@ -332,6 +334,18 @@ ping_stop(void)
 		fd = -1;
 	}
 	nnodes = 0;
+}
+
+/* Ping nodes that have neither answered nor had their deadping pass. */
+int
+ping_unknown_count(void)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < nnodes; i++)
+		if (nodes[i].up < 0)
+			n++;
+	return n;
 }
 
 int
@@ -419,6 +433,7 @@ ping_reconf(const struct conf *c, void (*cb)(void))
 		nodes[i].cp = &c->pings[i];
 		nodes[i].up = -1;
 		nodes[i].changed = mono_ms();
+		nodes[i].since = mono_ms();
 		for (j = 0; j < c->pings[i].naddr; j++)
 			nodes[i].a[j].addr = c->pings[i].addr[j];
 		for (k = 0; k < nold; k++) {
@@ -426,6 +441,7 @@ ping_reconf(const struct conf *c, void (*cb)(void))
 				continue;
 			nodes[i].up = old[k].up;
 			nodes[i].changed = old[k].changed;
+			nodes[i].since = old[k].since;
 			for (j = 0; j < c->pings[i].naddr; j++)
 				for (l = 0; l < old[k].cp->naddr; l++)
 					if (old[k].a[l].addr.s_addr ==

@@ -299,10 +299,17 @@ on_packet(int medium, const uint8_t *pkt, size_t len, const char *from,
 	drain();
 }
 
+/* What the core is told: -1 while some ping node is not known yet. */
+static int
+ping_up_now(void)
+{
+	return ping_unknown_count() > 0 ? -1 : ping_up_count();
+}
+
 static void
 on_ping_change(void)
 {
-	core_ping(core, ping_up_count(), ping_total(), mono_ms());
+	core_ping(core, ping_up_now(), ping_total(), mono_ms());
 	drain();
 }
 
@@ -358,7 +365,7 @@ shell_start(struct conf *c, const struct shell_opts *o)
 	media_open_all(c, on_packet, NULL);
 	ping_start(c, on_ping_change);
 	if (c->npings > 0) {
-		core_ping(core, ping_up_count(), ping_total(), mono_ms());
+		core_ping(core, ping_up_now(), ping_total(), mono_ms());
 		drain();
 	}
 	core_start(core, mono_ms());
