@@ -918,12 +918,22 @@ cl_node_answer(const struct jval *st, const struct cl_args *a)
 	if (strcmp(cmd, "clientstatus") == 0) {
 		/*
 		 * hbd has no API clients. heartbeat, asked about a client
-		 * that is not signed on, got no answer within the timeout
-		 * and said so: exit 13, nothing on stdout.
+		 * that is not signed on at a node that answers, says
+		 * "offline" and exits 1; when the node does not answer in
+		 * time (it is down, or loaded), exit 13 and nothing on stdout.
 		 */
+		if (n != NULL && strcmp(s_or(n, "status", "dead"), "dead") &&
+		    strcmp(s_or(n, "type", "normal"), "ping")) {
+			if (a->human)
+				printf("Client %s on node %s is offline\n",
+				    a->pos[1], node);
+			else
+				printf("offline\n");
+			return 1;
+		}
 		fprintf(stderr, "Cannot get heartbeat client %s's status\n"
 		    "REASON: %s\n", a->pos[1], n == NULL ? "no such node" :
-		    "hbd has no API clients");
+		    "the node does not answer");
 		return CL_UNKNOWN;
 	}
 	if (n == NULL) {

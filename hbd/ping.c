@@ -446,8 +446,9 @@ ping_reconf(const struct conf *c, void (*cb)(void))
 				for (l = 0; l < old[k].cp->naddr; l++)
 					if (old[k].a[l].addr.s_addr ==
 					    nodes[i].a[j].addr.s_addr)
-						nodes[i].a[j].last_reply =
-						    old[k].a[l].last_reply;
+						/* replies, and the requests
+						 * still out, stay valid */
+						nodes[i].a[j] = old[k].a[l];
 		}
 	}
 	evaluate();
