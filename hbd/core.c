@@ -527,12 +527,14 @@ check_generation(struct core *c, const struct hb_msg *m, int fr,
 	c->verified_gen = m->generation;
 	if (c->persisted_peer_gen != m->generation) {
 		/*
-		 * A generation we never knew: the peer started since we last
-		 * heard it, even if it is active by now. That is a join (a
-		 * failback under auto_failback on); the same generation as
-		 * before our own restart is not.
+		 * Another generation than the one we knew: the peer started
+		 * since we last heard it, even if it is active by now. That is
+		 * a join (a failback under auto_failback on); the same
+		 * generation as before our own restart is not, and with no
+		 * generation known (our state was lost) we cannot tell.
 		 */
-		c->peer_was_gone = 1;
+		if (c->persisted_peer_gen != 0)
+			c->peer_was_gone = 1;
 		c->persisted_peer_gen = m->generation;
 		core_save(c);
 	}
