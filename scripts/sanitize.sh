@@ -64,20 +64,32 @@ if [ ! -x "$src/configure" ]; then
 fi
 
 # 2. configure (once) and build, including what `make check` needs
-mkdir -p "$build"
-if [ ! -f "$build/Makefile" ]; then
+configure_build() {
+	mkdir -p "$build"
+	[ -f "$build/Makefile" ] && return 0
 	(cd "$build" && "$src/configure" CC="$CC" CFLAGS="$SAN_CFLAGS" \
 	    LDFLAGS="$SAN_LDFLAGS") > "$build/configure.out" 2>&1 || {
 		echo "sanitize.sh: configure failed, see $build/configure.out" >&2
 		tail -n 20 "$build/configure.out" >&2
 		exit 1
 	}
-fi
-make -C "$build" -j"$(nproc 2>/dev/null || echo 2)" > "$build/make.out" 2>&1 &&
-    make -C "$build" -j"$(nproc 2>/dev/null || echo 2)" check TESTS= \
-    > "$build/make-check.out" 2>&1 || {
-	echo "sanitize.sh: the build failed, see $build/make.out" >&2
-	tail -n 30 "$build/make.out" "$build/make-check.out" >&2 2>/dev/null
-	exit 1
 }
+build_all() {
+	make -C "$build" -j"$(nproc 2>/dev/null || echo 2)" > "$build/make.out" 2>&1 &&
+	    make -C "$build" -j"$(nproc 2>/dev/null || echo 2)" check TESTS= \
+	    > "$build/make-check.out" 2>&1
+}
+configure_build
+if ! build_all; then
+	# an incremental build left by an older tree (a module added or
+	# moved since) can fail where a fresh one does not: start afresh once
+	echo "sanitize.sh: the incremental build failed; building from scratch" >&2
+	rm -rf "$build"
+	configure_build
+	build_all || {
+		echo "sanitize.sh: the build failed, see $build/make.out" >&2
+		tail -n 30 "$build/make.out" "$build/make-check.out" >&2 2>/dev/null
+		exit 1
+	}
+fi
 echo "$build"
