@@ -1,7 +1,11 @@
 #!/bin/sh
 # hbd demo: a two-node cluster on this machine, serving a web page from a
-# virtual IP and a shared disk, with an NFS export and SNMP, through a
-# clean stop, a power-off, auto_failback and an snmpset failover.
+# virtual IP and a shared disk, with an NFS export and SNMP, through late
+# heartbeats (a warning, no failover), a clean stop, a power-off,
+# auto_failback and an snmpset failover. After each move it prints where
+# the time went: the placement, each resource's stop and start with its
+# duration, the release and the client's first answer (from the nodes'
+# timestamped logfiles), so figures on another machine can be explained.
 #
 #   ./scripts/demo.sh             install, build, run the story, tear down
 #   ./scripts/demo.sh --keep      ... and leave the cluster running
@@ -25,7 +29,7 @@ for a in "$@"; do
 		lab_init hbdemo > /dev/null && lab_teardown
 		echo "demo cluster removed"
 		exit 0 ;;
-	-h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "demo.sh: unknown option $a (try --help)" >&2; exit 2 ;;
 	esac
 done
@@ -109,6 +113,85 @@ outage() {
 
 served_by() { [ "$(tail -n 1 "$PROBE" | cut -d' ' -f2)" = "$1" ]; }
 
+# first_answer_ns SINCE_NS NODE: when the probe first got NODE's page
+first_answer_ns() {
+	awk -v since="$1" -v new="$2" '$1 >= since && $2 == new { print $1; exit }' \
+	    "$PROBE"
+}
+
+# breakdown SINCE_NS UNTIL_NS: where a move spent its time, from the
+# timestamped logfiles of both nodes (placement, each resource's stop and
+# start with its duration, the release, the start) and the client's probe.
+# A resource's duration runs from "running R stop|start" to the node's
+# next step of the same group. The probe polls every 50 ms, so "first
+# answer" is up to one poll late.
+breakdown() {
+	local since=$1 until=$2 off
+	# the logfiles use local time; awk turns it into epoch ms with the offset
+	off=$(date +%z)
+	for n in 1 2; do
+		[ -f "$LAB_DIR/ha$n/hbd-ts.log" ] &&
+		    sed "s/^/ha$n /" "$LAB_DIR/ha$n/hbd-ts.log"
+	done | sort -s -k3,3 | awk -v since="$since" -v until="$until" -v off="$off" '
+	function ms(d, t,   a, b, days, y, m, sec) {
+		# d = YYYY/MM/DD, t = HH:MM:SS.mmm: days since 1970 (civil)
+		split(d, a, "/"); split(t, b, ":")
+		y = a[1]; m = a[2] + 0
+		if (m <= 2) { y--; m += 12 }
+		days = 365 * y + int(y / 4) - int(y / 100) + int(y / 400) + \
+		    int((153 * (m - 3) + 2) / 5) + a[3] - 719469
+		sec = days * 86400 + b[1] * 3600 + b[2] * 60 + b[3]
+		sec -= (substr(off, 1, 1) == "-" ? -1 : 1) * \
+		    (substr(off, 2, 2) * 3600 + substr(off, 4, 2) * 60)
+		return sec * 1000
+	}
+	function short(spec,   s) {
+		s = spec
+		if (s ~ /^[0-9.]+\//) { sub(/\/.*/, "", s); return "IPaddr " s }
+		sub(/::.*/, "", s); return s
+	}
+	function close_open(node, t) {
+		if (open[node] != "") {
+			printf "  %7d ms  %s  %-24s %5d ms\n", ot[node] - base, node, \
+			    open[node], t - ot[node]
+			open[node] = ""
+		}
+	}
+	# up to the group started on its new node (a start that the client
+	# did not wait for, such as the NFS export, included)
+	BEGIN { base = since / 1e6; lim = until / 1e6 + 30000 }
+	{
+		split($3, dt, "_"); t = ms(dt[1], dt[2])
+		if (t < base - 5 || t > lim) next
+		node = $1
+		msg = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ [^ ]+ /, "", msg)
+		if (msg ~ /: running .* (start|stop)$/) {
+			close_open(node, t)
+			n = split(msg, w, " ")
+			open[node] = w[n] " " short(w[n - 1]); ot[node] = t
+			next
+		}
+		if (msg ~ /: running .* monitor$/) next
+		line = ""
+		if (msg ~ /: placement /) {
+			sub(/^group [^:]*: /, "", msg); line = msg
+		} else if (msg ~ /: (stopping|starting) on /) {
+			sub(/^group [^:]*: /, "", msg); sub(/ on [^ ]*/, "", msg)
+			line = msg
+		} else if (msg ~ /: stopped on /) {
+			close_open(node, t); line = "released (group stopped)"
+		} else if (msg ~ /: started on /) {
+			close_open(node, t)
+			printf "  %7d ms  %s  group started\n", t - base, node
+			exit
+		} else if (msg ~ /is dead|fenc|left the cluster|[Ll]ate heartbeat/) {
+			line = msg
+		}
+		if (line != "")
+			printf "  %7d ms  %s  %s\n", t - base, node, line
+	}'
+}
+
 # ---- traps, as they arrive ----
 
 TRAPS_SEEN=0
@@ -144,14 +227,30 @@ status_of() {	# N
 	hbctl_n "$1" status | sed 's/^/  /'
 }
 
+# mark: the time of a command, and how often each node had started a group
+mark() {
+	t=$(date +%s%N)
+	started_ha1=$(grep -c "started on ha1" "$LAB_DIR/ha1/hbd-ts.log" 2>/dev/null)
+	started_ha2=$(grep -c "started on ha2" "$LAB_DIR/ha2/hbd-ts.log" 2>/dev/null)
+}
+
 RESULTS=$LAB_DIR/results
 step() {	# NAME NEW-NODE SINCE
-	local o
+	local o first
 	wait_for 30 "$2 to serve" served_by "$2" || die "$1: $2 does not serve"
 	o=$(outage "$3" "$2")
 	say "client: now served by $2 (outage $o ms)"
 	printf '%-34s %8s ms   %s\n' "$1" "$o" "$2" >> "$RESULTS"
-	sleep 1
+	first=$(first_answer_ns "$3" "$2")
+	# the group's last start (the NFS export) may still run: wait for it
+	wait_for 15 "the group to start on $2" sh -c \
+	    'grep -q "started on $1" "$2" && [ "$(grep -c "started on $1" "$2")" -gt "$3" ]' \
+	    _ "$2" "$LAB_DIR/$2/hbd-ts.log" "$(eval echo "\${started_$2:-0}")"
+	say "where the time went (ms after the command; the client polls every 50 ms):"
+	{ breakdown "$3" "$first"
+	  printf '  %7d ms  client  first answer from %s\n' \
+	      $(( (first - $3) / 1000000 )) "$2"; } | sort -s -n -k1,1
+	sleep 0.5
 	show_traps
 }
 
@@ -183,7 +282,12 @@ HB_EXTRA="$(hbd_lab_fence_line)
 fence_delay 500ms
 snmp_write on
 start_timeout 30"
-hbd_conf 1 && hbd_conf 2 || die "configuration"
+HB_BASE_EXTRA=$HB_EXTRA
+# a timestamped logfile per node: the breakdown of every move comes from it
+HB_EXTRA="$HB_BASE_EXTRA
+logfile $LAB_DIR/ha1/hbd-ts.log" hbd_conf 1 &&
+HB_EXTRA="$HB_BASE_EXTRA
+logfile $LAB_DIR/ha2/hbd-ts.log" hbd_conf 2 || die "configuration"
 say "haresources (both nodes):"
 sed 's/^/           /' "$LAB_DIR/ha1/conf/haresources"
 
@@ -212,7 +316,7 @@ start_node() {	# N
 
 title "starting hbd on both nodes"
 probe_start
-t=$(date +%s%N)
+mark
 start_node 1
 start_node 2
 wait_for 30 "ha1 to serve" served_by ha1 || die "ha1 does not serve"
@@ -230,32 +334,57 @@ sleep 1
 show_traps
 status_of 2
 
-title "1. clean stop: SIGTERM to hbd on ha1 (heartbeat's /etc/init.d/heartbeat stop)"
-t=$(date +%s%N)
+title "1. late heartbeats: ha1's hbd frozen (SIGSTOP) 600 ms, longer than warntime (500 ms), shorter than deadtime (1 s)"
+late0=$(hbd_q 2 .counters.late_heartbeats)
+take0=$(hbd_q 2 .counters.takeovers)
+fail0=$(grep -c "OID: $M.0.1|" "$LAB_TRAPLOG")
+mark
+# at real-time priority, so a loaded machine does not stretch the 600 ms
+# past deadtime (hbd itself runs SCHED_RR)
+p=$(hbd_pid 1)
+chrt -f 20 sh -c 'kill -STOP "$1"; sleep 0.6; kill -CONT "$1"' _ "$p" 2>/dev/null ||
+    sh -c 'kill -STOP "$1"; sleep 0.6; kill -CONT "$1"' _ "$p"
+say "ha1's hbd continued after $(( ($(date +%s%N) - t) / 1000000 )) ms"
+late_trap() { grep -q "OID: $M.0.3|" "$LAB_TRAPLOG"; }
+wait_for 10 "the hbdLateHeartbeat trap" late_trap || die "no hbdLateHeartbeat trap"
+sleep 1.5
+show_traps
+late1=$(hbd_q 2 .counters.late_heartbeats)
+hbctl_n 2 status | grep 'late heartbeats' | sed "s/^/[$(ts)]   ha2's hbctl status: /"
+[ "$late1" -gt "$late0" ] || die "ha2's late-heartbeat counter did not move"
+[ "$(hbd_q 2 .counters.takeovers)" = "$take0" ] || die "ha2 took over"
+[ "$(grep -c "OID: $M.0.1|" "$LAB_TRAPLOG")" = "$fail0" ] || die "a node was declared dead"
+hbd_node_is 2 ha1 active || die "ha2 does not see ha1 active"
+awk -v since="$t" '$1 >= since && $2 != "ha1" { bad = 1 } END { exit bad }' "$PROBE" ||
+    die "the client was not served by ha1 throughout"
+say "late heartbeats counted by ha2: $late0 -> $late1; no failover, ha1 served the client throughout"
+
+title "2. clean stop: SIGTERM to hbd on ha1 (heartbeat's /etc/init.d/heartbeat stop)"
+mark
 hbd_stop 1 || die "stop ha1"
 step "clean stop of ha1" ha2 "$t"
 
-title "2. ha1 comes back: auto_failback returns the group"
-t=$(date +%s%N)
+title "3. ha1 comes back: auto_failback returns the group"
+mark
 start_node 1
 step "ha1 back (auto_failback)" ha1 "$t"
 
-title "3. power-off of ha1 (processes killed, cables pulled): ha2 fences it, takes over"
-t=$(date +%s%N)
+title "4. power-off of ha1 (processes killed, cables pulled): ha2 fences it, takes over"
+mark
 lab_poweroff 1
 step "power-off of ha1" ha2 "$t"
 status_of 2
 
-title "4. ha1 powered on again: auto_failback"
+title "5. ha1 powered on again: auto_failback"
 lab_poweron 1 > /dev/null || die poweron
 local_page 1
 lab_snmpd_start 1 > /dev/null || die "snmpd on ha1"
-t=$(date +%s%N)
+mark
 start_node 1
 step "ha1 rebooted (auto_failback)" ha1 "$t"
 
-title "5. failover by snmpset: hbdGroupAdminOwner.1 = \"ha2\" (SNMPv3 authPriv)"
-t=$(date +%s%N)
+title "6. failover by snmpset: hbdGroupAdminOwner.1 = \"ha2\" (SNMPv3 authPriv)"
+mark
 lab_client snmpset -v3 -l authPriv -u hbdadmin -a SHA -A demo-auth-pass \
     -x AES -X demo-priv-pass -On -t 3 10.88.0.11 "$M.1.6.1.6.1" s ha2 |
     sed 's/^/  /' || die "snmpset"
