@@ -29,7 +29,7 @@ for a in "$@"; do
 		lab_init hbdemo > /dev/null && lab_teardown
 		echo "demo cluster removed"
 		exit 0 ;;
-	-h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "demo.sh: unknown option $a (try --help)" >&2; exit 2 ;;
 	esac
 done
