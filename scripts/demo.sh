@@ -113,6 +113,38 @@ outage() {
 
 served_by() { [ "$(tail -n 1 "$PROBE" | cut -d' ' -f2)" = "$1" ]; }
 
+# ---- the NFS client's view (HBD_DEMO_NFS_PROBE=1, bench/seed-stack.sh) ----
+# nfs-cp writes a new file through the VIP (NFSv3; it does not overwrite),
+# nfs-cat reads it back; one try after another, each line "NS ok|fail".
+
+NFSPROBE=$LAB_DIR/nfsprobe.log
+nfs_probe_start() {
+	[ "${HBD_DEMO_NFS_PROBE:-0}" = 1 ] || return 0
+	: > "$NFSPROBE"
+	lab_client_bg nfsprobe.out sh -c 'i=0; while :; do
+		i=$((i + 1)); echo "$i" > "$2"
+		u=nfs://10.88.0.100/srv/ha/export/probe-$i.txt
+		if timeout 1 nfs-cp "$2" "$u" > /dev/null 2>&1 &&
+		    [ "$(timeout 1 nfs-cat "$u" 2>/dev/null)" = "$i" ]
+		then r=ok; else r=fail; fi
+		echo "$(date +%s%N) $r" >> "$1"
+		sleep 0.02; done' _ "$NFSPROBE" "$LAB_DIR/nfsprobe.in" \
+	    > "$LAB_DIR/nfsprobe.pid"
+}
+
+# nfs_view NAME SINCE_NS: from the move to the first successful write and
+# read after the first failure (the old server's last answers do not count)
+nfs_view() {
+	local r
+	[ "${HBD_DEMO_NFS_PROBE:-0}" = 1 ] || return 0
+	nfs_back() { awk -v s="$1" '$1 >= s && $2 == "fail" { f = 1 }
+	    f && $2 == "ok" { found = 1; exit } END { exit !found }' "$NFSPROBE"; }
+	wait_for 30 "the NFS export" nfs_back "$2" || { say "nfs client: $1: no answer"; return 0; }
+	r=$(awk -v s="$2" '$1 >= s && $2 == "fail" && !f { f = $1 }
+	    f && $2 == "ok" { printf "%d %d\n", ($1 - s) / 1e6, ($1 - f) / 1e6; exit }' "$NFSPROBE")
+	say "nfs client: $1: read and write again after ${r% *} ms (failing for ${r#* } ms)"
+}
+
 # first_answer_ns SINCE_NS NODE: when the probe first got NODE's page
 first_answer_ns() {
 	awk -v since="$1" -v new="$2" '$1 >= since && $2 == new { print $1; exit }' \
@@ -316,6 +348,7 @@ start_node() {	# N
 
 title "starting hbd on both nodes"
 probe_start
+nfs_probe_start
 mark
 start_node 1
 start_node 2
@@ -363,11 +396,13 @@ title "2. clean stop: SIGTERM to hbd on ha1 (heartbeat's /etc/init.d/heartbeat s
 mark
 hbd_stop 1 || die "stop ha1"
 step "clean stop of ha1" ha2 "$t"
+nfs_view "clean stop" "$t"
 
 title "3. ha1 comes back: auto_failback returns the group"
 mark
 start_node 1
 step "ha1 back (auto_failback)" ha1 "$t"
+nfs_view "auto_failback" "$t"
 
 title "4. power-off of ha1 (processes killed, cables pulled): ha2 fences it, takes over"
 mark
@@ -389,6 +424,7 @@ lab_client snmpset -v3 -l authPriv -u hbdadmin -a SHA -A demo-auth-pass \
     -x AES -X demo-priv-pass -On -t 3 10.88.0.11 "$M.1.6.1.6.1" s ha2 |
     sed 's/^/  /' || die "snmpset"
 step "snmpset failover to ha2" ha2 "$t"
+nfs_view "snmpset" "$t"
 say "client: index.html unchanged: $(lab_curl index.html | sed 's/<[^>]*>//g' | cut -c1-70)..."
 
 title "summary: outage seen by the client (first failed or old answer to first good one)"
@@ -396,6 +432,7 @@ printf '%-34s %11s   %s\n' "scenario" "outage" "now served by"
 cat "$RESULTS"
 status_of 1
 lab_kill "$(cat "$LAB_DIR/probe.pid")" 2>/dev/null
+[ -s "$LAB_DIR/nfsprobe.pid" ] && lab_kill "$(cat "$LAB_DIR/nfsprobe.pid")" 2>/dev/null
 
 if [ $keep = 1 ]; then
 	cat <<EOF
