@@ -43,6 +43,7 @@ while [ $i -le "$rounds" ]; do
 		d=$(dir_of $tr)
 		echo "[$(date +%H:%M:%S)] round $i: $tr ($d)" >&2
 		builddir=$d HBD_AGENT_DIR=$d/agents HBD_DEMO_NFS_PROBE=$nfs \
+		    LAB_TOOLS=$top/tests/tools \
 		    "$top/scripts/demo.sh" --no-install > "$out/$tr-$i.log" 2>&1 ||
 		    echo "  demo failed: see $out/$tr-$i.log" >&2
 	done

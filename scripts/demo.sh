@@ -40,7 +40,8 @@ if [ $install = 1 ]; then
 	./scripts/build.sh > /tmp/hbdemo-build.log 2>&1 || {
 		echo "demo.sh: the build failed; see /tmp/hbdemo-build.log" >&2
 		exit 1; }
-	make -s tests/tools/lab-sampler tests/tools/nfq-delay > /dev/null 2>&1
+	make -s tests/tools/lab-sampler tests/tools/nfq-delay tests/tools/http-probe \
+	    > /dev/null 2>&1
 fi
 srcdir=$top
 builddir=${builddir:-$top}	# a VPATH build (make distcheck) sets it
@@ -83,11 +84,33 @@ wait_for() {
 	return 0
 }
 
-# ---- the client's view: a probe every 50 ms ----
+# ---- the client's view: a new connection every 20 ms ----
+# tests/tools/http-probe (bench/probe.c, the benchmark's client) starts a
+# new HTTP request every 20 ms whether or not the last one has answered, and
+# logs "START_US END_US RESULT BODY"; probe_lines turns that into
+# "START_NS NODE" (NODE "-" for a failure), in order of the start.  Without
+# it, a curl loop (every 50 ms plus curl's own time; one lost SYN stalls it
+# up to its 0.5 s limit) writes "NS NODE" itself.
 
 PROBE=$LAB_DIR/probe.log
+HTTP_PROBE=${LAB_TOOLS:-$builddir/tests/tools}/http-probe
+probe_lines() {
+	if [ -x "$HTTP_PROBE" ]; then
+		sort -n "$PROBE" | awk '{ n = "-"
+		    if ($3 == "ok") { if ($0 ~ /node_ha1/) n = "ha1"
+			else if ($0 ~ /node_ha2/) n = "ha2" }
+		    print $1 "000", n }'
+	else
+		cat "$PROBE"
+	fi
+}
 probe_start() {
 	: > "$PROBE"
+	if [ -x "$HTTP_PROBE" ]; then
+		lab_client_bg probe.out "$HTTP_PROBE" -i 20 -t 500 10.88.0.100 80 \
+		    /hostname.html "$PROBE" > "$LAB_DIR/probe.pid"
+		return
+	fi
 	lab_client_bg probe.out sh -c 'while :; do
 		r=$(curl -s --max-time 0.5 http://10.88.0.100/hostname.html)
 		case $r in *"node ha1"*) n=ha1 ;; *"node ha2"*) n=ha2 ;; *) n=- ;; esac
@@ -108,10 +131,20 @@ outage() {
 		from = first_fail ? first_fail : (last_old ? last_old : since)
 		if (last_old && last_old < from) from = last_old
 		printf "%d\n", (first_new - from) / 1e6
-	}' "$PROBE"
+	}' <<EOF
+$(probe_lines)
+EOF
 }
 
-served_by() { [ "$(tail -n 1 "$PROBE" | cut -d' ' -f2)" = "$1" ]; }
+served_by() { [ "$(tail -n 1 "$PROBE" | probe_last)" = "$1" ]; }
+probe_last() {
+	if [ -x "$HTTP_PROBE" ]; then
+		awk '{ n = "-"; if ($3 == "ok") { if ($0 ~ /node_ha1/) n = "ha1"
+		    else if ($0 ~ /node_ha2/) n = "ha2" }; print n }'
+	else
+		cut -d' ' -f2
+	fi
+}
 
 # ---- the NFS client's view (HBD_DEMO_NFS_PROBE=1, bench/seed-stack.sh) ----
 # nfs-cp writes a new file through the VIP (NFSv3; it does not overwrite),
@@ -147,16 +180,16 @@ nfs_view() {
 
 # first_answer_ns SINCE_NS NODE: when the probe first got NODE's page
 first_answer_ns() {
-	awk -v since="$1" -v new="$2" '$1 >= since && $2 == new { print $1; exit }' \
-	    "$PROBE"
+	probe_lines |
+	    awk -v since="$1" -v new="$2" '$1 >= since && $2 == new { print $1; exit }'
 }
 
 # breakdown SINCE_NS UNTIL_NS: where a move spent its time, from the
 # timestamped logfiles of both nodes (placement, each resource's stop and
 # start with its duration, the release, the start) and the client's probe.
 # A resource's duration runs from "running R stop|start" to the node's
-# next step of the same group. The probe polls every 50 ms, so "first
-# answer" is up to one poll late.
+# next step of the same group. The probe tries every 20 ms, so "first
+# answer" is up to one try late.
 breakdown() {
 	local since=$1 until=$2 off
 	# the logfiles use local time; awk turns it into epoch ms with the offset
@@ -278,7 +311,7 @@ step() {	# NAME NEW-NODE SINCE
 	wait_for 15 "the group to start on $2" sh -c \
 	    'grep -q "started on $1" "$2" && [ "$(grep -c "started on $1" "$2")" -gt "$3" ]' \
 	    _ "$2" "$LAB_DIR/$2/hbd-ts.log" "$(eval echo "\${started_$2:-0}")"
-	say "where the time went (ms after the command; the client polls every 50 ms):"
+	say "where the time went (ms after the command; the client tries every 20 ms):"
 	{ breakdown "$3" "$first"
 	  printf '  %7d ms  client  first answer from %s\n' \
 	      $(( (first - $3) / 1000000 )) "$2"; } | sort -s -n -k1,1
@@ -388,7 +421,7 @@ hbctl_n 2 status | grep 'late heartbeats' | sed "s/^/[$(ts)]   ha2's hbctl statu
 [ "$(hbd_q 2 .counters.takeovers)" = "$take0" ] || die "ha2 took over"
 [ "$(grep -c "OID: $M.0.1|" "$LAB_TRAPLOG")" = "$fail0" ] || die "a node was declared dead"
 hbd_node_is 2 ha1 active || die "ha2 does not see ha1 active"
-awk -v since="$t" '$1 >= since && $2 != "ha1" { bad = 1 } END { exit bad }' "$PROBE" ||
+probe_lines | awk -v since="$t" '$1 >= since && $2 != "ha1" { bad = 1 } END { exit bad }' ||
     die "the client was not served by ha1 throughout"
 say "late heartbeats counted by ha2: $late0 -> $late1; no failover, ha1 served the client throughout"
 

@@ -23,3 +23,8 @@ EXTRA_DIST += tests/tools/lab-fence tests/lib/hbd.sh
 # misbehaving control-socket clients
 check_PROGRAMS += tests/tools/ctl-abuse
 tests_tools_ctl_abuse_SOURCES = tests/tools/ctl-abuse.c
+
+# the benchmark's HTTP client (a new connection every few ms, overlapping):
+# the demo's view of the service
+check_PROGRAMS += tests/tools/http-probe
+tests_tools_http_probe_SOURCES = bench/probe.c
