@@ -515,3 +515,21 @@ ctl_event_end(void)
 		if (c->subscribed && !c->dead)
 			client_send(c, CTL_EVENT, evbuf.data, evbuf.len);
 }
+
+/* An event the core wrote: a JSON object that starts with its "type". */
+void
+ctl_event_raw(const char *obj)
+{
+	struct client	*c;
+
+	if (obj == NULL || obj[0] != '{')
+		return;
+	buf_reset(&evbuf);
+	buf_printf(&evbuf, "{\"seq\":%llu,\"time_ms\":%lld,\"mono_ms\":%lld%s",
+	    (unsigned long long)++event_seq, (long long)real_ms(),
+	    (long long)mono_ms(), obj[1] == '}' ? "" : ",");
+	buf_adds(&evbuf, obj + 1);
+	for (c = clients; c; c = c->next)
+		if (c->subscribed && !c->dead)
+			client_send(c, CTL_EVENT, evbuf.data, evbuf.len);
+}

@@ -36,6 +36,7 @@ void	 ctl_close(void);
 /* Events: begin returns a writer inside the event object; end sends it. */
 struct jw *ctl_event_begin(const char *type);
 void	 ctl_event_end(void);
+void	 ctl_event_raw(const char *json_object);
 uint64_t ctl_event_seq(void);
 
 struct ctl_stats {

@@ -1,34 +1,18 @@
 /*
- * fence: power off (or reboot) a peer before taking over shared data.
- * Runs hbd's `fence PROGRAM ARGS` (appending ACTION NODE, and writing
- * Pacemaker-style action=/port=/nodename= lines on stdin) or heartbeat's
- * stonith_host lines through cluster-glue's `stonith` command. A failed
- * or timed-out fence is retried with a backoff and reported; success is
- * remembered until the peer is heard again.
+ * fence: running the program that powers the peer off. hbd's `fence
+ * PROGRAM ARGS` gets ACTION NODE appended and Pacemaker-style
+ * action=/port=/nodename= lines on stdin; heartbeat's stonith_host lines
+ * run through cluster-glue's `stonith` command. When to fence, the delay
+ * and the retries are the core's decisions (core_fence.c).
  */
 #ifndef HBD_FENCE_H
 #define HBD_FENCE_H
 
+#include "agent.h"
 #include "conf.h"
 
-enum fence_state {
-	FENCE_IDLE,
-	FENCE_DELAY,	/* the non-preferred side waits first */
-	FENCE_RUNNING,
-	FENCE_DONE,
-	FENCE_FAILED	/* will retry */
-};
-
-void	fence_init(const struct conf *, void (*result)(int ok));
-void	fence_reconf(const struct conf *);
-int	fence_configured(void);
-void	fence_request(int node, uint32_t delay_ms);
-enum fence_state fence_state(void);
-int	fence_done(void);
-void	fence_reset(void);		/* the peer is back */
-void	fence_cancel(void);
-uint64_t fence_count(void);
-uint64_t fence_failures(void);
-const char *fence_state_name(enum fence_state);
+/* Start powering `node` off: 0, or -1 when it could not be started. */
+int	fence_spawn(struct agent_run *, const struct conf *, int node,
+	    agent_done_cb, void *);
 
 #endif

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "auth.h"
-#include "cluster.h"
+#include "shell.h"
 #include "conf.h"
 #include "control.h"
 #include "event.h"
@@ -148,7 +148,7 @@ reload(char *err, size_t len)
 		reload_event("refused", err);
 		return -1;
 	}
-	if (cluster_reload(n, err, len) == -1) {
+	if (shell_reload(n, err, len) == -1) {
 		log_warnx("reload refused: %s; keeping the configuration in "
 		    "use", err);
 		conf_free(n);
@@ -175,13 +175,13 @@ static void
 on_term(int sig, void *arg)
 {
 	log_info("received %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	cluster_shutdown();
+	shell_shutdown();
 }
 
 static void
 on_usr(int sig, void *arg)
 {
-	const struct conf	*c = cluster_conf();
+	const struct conf	*c = shell_conf();
 
 	if (c && c->debug > verbose)
 		verbose = c->debug;
@@ -385,7 +385,7 @@ main(int argc, char **argv)
 {
 	struct conf_diag	 d;
 	struct conf		*c;
-	struct ctl_handlers	 h = { cluster_status, cluster_command };
+	struct ctl_handlers	 h = { shell_status, shell_command };
 	const char		*sock = DEFAULT_SOCKET;
 	const char		*statedir = DEFAULT_STATE;
 	int			 ch, check = 0, dump = 0;
@@ -473,7 +473,7 @@ main(int argc, char **argv)
 
 	if (lock_pidfile() == -1)
 		goto fail;
-	cluster_set_reload_hook(reload);
+	shell_set_reload_hook(reload);
 	if (ctl_listen(sock, c, &h) == -1) {
 		fprintf(stderr, "hbd: cannot create the control socket %s\n",
 		    sock);
@@ -509,7 +509,7 @@ main(int argc, char **argv)
 	ev_signal(SIGUSR1, on_usr, NULL);
 	ev_signal(SIGUSR2, on_usr, NULL);
 
-	if (cluster_start(c, &(struct cluster_opts){ statedir, sock }) == -1)
+	if (shell_start(c, &(struct shell_opts){ statedir, sock }) == -1)
 		fatalx("cannot start");
 	if (ready_fd != -1) {
 		int	 fd;

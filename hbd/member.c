@@ -152,7 +152,7 @@ int
 member_tick(struct member *m, int64_t now, struct member_ev *ev)
 {
 	const struct conf	*c = m->c;
-	int			 nev = 0, i, j, any;
+	int			 nev = 0, i, j, any, dead;
 
 	for (i = 0; i < c->nnodes; i++) {
 		struct member_node	*n = &m->nodes[i];
@@ -173,7 +173,19 @@ member_tick(struct member *m, int64_t now, struct member_ev *ev)
 			} else
 				any = 1;
 		}
-		if (member_alive(m, i) && !any) {
+		/*
+		 * Dead when every link is, and nothing came for a deadtime: a
+		 * reload that replaced every medium has no live link yet, but
+		 * the node is as alive as its last packet says.
+		 */
+		dead = !any && now - n->last_rx > (int64_t)c->deadtime_ms;
+#if defined(HBD_MUTANT) && HBD_MUTANT == 6	/* sim-mutants: one dead link */
+		for (j = 0; j < c->nmedia; j++)
+			if (n->links[j].status != LINK_UP &&
+			    n->links[j].last_rx != 0)
+				dead = 1;
+#endif
+		if (member_alive(m, i) && dead) {
 			n->dead_count++;
 			set_status(n, NODE_DEAD, now);
 			push(ev, &nev, ME_NODE_DEAD, i, -1, now - n->last_rx);
@@ -201,6 +213,11 @@ member_next_deadline(const struct member *m, int64_t now)
 			continue;
 		if (n->status == NODE_INIT) {
 			t = m->start + c->initdead_ms + 1;
+			if (next < 0 || t < next)
+				next = t;
+		}
+		if (member_alive(m, i) && n->last_rx) {
+			t = n->last_rx + c->deadtime_ms + 1;
 			if (next < 0 || t < next)
 				next = t;
 		}

@@ -275,3 +275,44 @@ ping_status(struct jw *w, int first_index)
 		jw_obj_end(w);
 	}
 }
+
+/*
+ * A reload: ping nodes that are still configured keep what is known of
+ * them (a reload must not make this node look cut off, which would move
+ * its groups); new ones start unknown.
+ */
+int
+ping_reconf(const struct conf *c, void (*cb)(void))
+{
+	struct pnode	 old[HBD_MAX_PING];
+	int		 nold = nnodes, i, j, k, l;
+
+	if (fd == -1 || c->npings == 0)
+		return ping_start(c, cb);
+	memcpy(old, nodes, sizeof(old));
+	conf = c;
+	changed_cb = cb;
+	nnodes = c->npings;
+	for (i = 0; i < nnodes; i++) {
+		memset(&nodes[i], 0, sizeof(nodes[i]));
+		nodes[i].cp = &c->pings[i];
+		nodes[i].up = -1;
+		nodes[i].changed = mono_ms();
+		for (j = 0; j < c->pings[i].naddr; j++)
+			nodes[i].a[j].addr = c->pings[i].addr[j];
+		for (k = 0; k < nold; k++) {
+			if (strcmp(old[k].cp->name, c->pings[i].name) != 0)
+				continue;
+			nodes[i].up = old[k].up;
+			nodes[i].changed = old[k].changed;
+			for (j = 0; j < c->pings[i].naddr; j++)
+				for (l = 0; l < old[k].cp->naddr; l++)
+					if (old[k].a[l].addr.s_addr ==
+					    nodes[i].a[j].addr.s_addr)
+						nodes[i].a[j].last_reply =
+						    old[k].a[l].last_reply;
+		}
+	}
+	evaluate();
+	return 0;
+}

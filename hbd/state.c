@@ -196,3 +196,57 @@ state_save_placements(const struct state_placement *p, int n)
 	buf_free(&b);
 	return r;
 }
+
+static uint32_t
+read_u32(const char *name, const char *what)
+{
+	char		 b[64], *end;
+	unsigned long	 v;
+
+	if (read_file(name, b, sizeof(b)) <= 0)
+		return 0;
+	errno = 0;
+	v = strtoul(b, &end, 10);
+	if (errno || end == b || (*end && *end != '\n') || v >= UINT32_MAX) {
+		log_warnx("state: %s/%s is corrupt; %s", dirpath, name, what);
+		return 0;
+	}
+	return (uint32_t)v;
+}
+
+/* The last generation this node used (0: none or unreadable). */
+uint32_t
+state_load_generation(void)
+{
+	uint32_t	 g = read_u32("generation", "starting a new generation from the clock");
+
+	if (g == 0)
+		log_info("state: no generation in %s; starting from the clock",
+		    dirpath);
+	return g;
+}
+
+int
+state_save_generation(uint32_t g)
+{
+	char	 b[32];
+
+	snprintf(b, sizeof(b), "%u\n", g);
+	return write_atomic("generation", b, strlen(b));
+}
+
+/* The newest generation of the peer's that was verified (0: none). */
+uint32_t
+state_load_peer_generation(void)
+{
+	return read_u32("peer-generation", "any generation of the peer's is accepted");
+}
+
+int
+state_save_peer_generation(uint32_t g)
+{
+	char	 b[32];
+
+	snprintf(b, sizeof(b), "%u\n", g);
+	return write_atomic("peer-generation", b, strlen(b));
+}

@@ -18,6 +18,10 @@ struct state_placement {
 
 int	 state_open(const char *dir);
 uint32_t state_next_generation(void);
+uint32_t state_load_generation(void);
+int	 state_save_generation(uint32_t);
+uint32_t state_load_peer_generation(void);
+int	 state_save_peer_generation(uint32_t);
 int	 state_load_placements(struct state_placement *, int max);
 int	 state_save_placements(const struct state_placement *, int n);
 const char *state_dir(void);

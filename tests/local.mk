@@ -31,6 +31,10 @@ tests_unit_test_json_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conf_LDADD = $(UNIT_LDADD)
 tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
 
+# --- the decision core links no I/O, clock or process call ---
+TESTS += tests/unit/core-purity.test
+EXTRA_DIST += tests/unit/core-purity.test
+
 # --- configuration tests through hbd -n ---
 TESTS += tests/conf/conf.test tests/conf/equiv.test
 EXTRA_DIST += tests/conf/conf.test tests/conf/equiv.test tests/conf/bad \
@@ -59,12 +63,15 @@ SYSTEM_TESTS = \
 	tests/system/11-death.test \
 	tests/system/12-bad-packets.test \
 	tests/system/13-late-heartbeat.test \
+	tests/system/14-replay-restart.test \
 	tests/system/20-classic-failover.test \
 	tests/system/21-nfs-failover.test \
 	tests/system/22-resource-failures.test \
 	tests/system/23-startup-adopt.test \
 	tests/system/24-ping.test \
 	tests/system/25-ocf-agents.test \
+	tests/system/26-reload.test \
+	tests/system/27-stop-retry.test \
 	tests/system/30-control.test \
 	tests/system/40-partition-fence.test \
 	tests/system/41-partition-ping.test \
