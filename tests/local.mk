@@ -72,6 +72,7 @@ SYSTEM_TESTS = \
 	tests/system/25-ocf-agents.test \
 	tests/system/26-reload.test \
 	tests/system/27-stop-retry.test \
+	tests/system/28-resource-timing.test \
 	tests/system/30-control.test \
 	tests/system/40-partition-fence.test \
 	tests/system/41-partition-ping.test \
