@@ -743,6 +743,7 @@ place_init(struct core *c)
 			g->rs[j].state = GS_UNKNOWN;
 			g->rs[j].changed = c->now;
 			g->rs[j].last_act = -1;
+			g->rs[j].mon_done = 0;
 		}
 		/* the placement the state directory remembers */
 		for (j = 0; j < c->persist.nplacements; j++) {
@@ -1048,6 +1049,15 @@ core_status_groups(const struct core *c, struct jw *w, int64_t now,
 				jw_int(w, "last_time", real_now - (now -
 				    rs->last_at) - rs->last_duration);
 				jw_int(w, "last_action_mono_ms", rs->last_at);
+			}
+			if (rs->mon_done) {
+				jw_int(w, "monitor_duration_ms",
+				    rs->mon_duration);
+				jw_int(w, "monitor_rc", rs->mon_exit);
+				jw_str(w, "monitor_result",
+				    result_word(rs->mon_result));
+				jw_int(w, "monitor_time", real_now - (now -
+				    rs->mon_at) - rs->mon_duration);
 			}
 			jw_obj_end(w);
 		}

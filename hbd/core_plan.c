@@ -456,6 +456,15 @@ record(struct core *c, struct grp *g, const struct core_agent_result *r)
 	struct rstate	*rs = &g->rs[r->rsc];
 	struct jw	*w;
 
+	if (r->act == CORE_STATUS) {
+		rs->mon_done = 1;
+		rs->mon_result = r->result;
+		rs->mon_exit = r->exit_code;
+		rs->mon_duration = r->duration_ms;
+		rs->mon_at = c->now;
+		if (rs->last_act >= 0 && rs->last_act != CORE_STATUS)
+			return;
+	}
 	rs->last_act = r->act;
 	rs->last_result = r->result;
 	rs->last_exit = r->exit_code;
