@@ -231,8 +231,11 @@ breakdown() {
 		node = $1
 		msg = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ [^ ]+ /, "", msg)
 		if (msg ~ /: running .* (start|stop)$/) {
-			close_open(node, t)
 			n = split(msg, w, " ")
+			# the same step logged twice (hbd 0.9.0 logs it from
+			# the core and from the shell): one step
+			if (open[node] == w[n] " " short(w[n - 1])) next
+			close_open(node, t)
 			open[node] = w[n] " " short(w[n - 1]); ot[node] = t
 			next
 		}
