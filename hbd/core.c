@@ -157,6 +157,8 @@ core_save(struct core *c)
 		p->epoch = g->epoch;
 		p->proposer = core_node_name(c, g->proposer) ? g->proposer : -1;
 		p->target = core_node_name(c, g->target) ? g->target : -1;
+		p->reason = g->reason == MR_STARTUP ? g->loaded_reason :
+		    g->reason;
 	}
 #if HBD_MUTANT != MUT_NO_GENERATION
 	c->persist.generation = c->generation;
@@ -390,6 +392,8 @@ arm_deadline(struct core *c)
 	core_timer_at(c, CT_MEMBER, member_next_deadline(&c->mem, c->now));
 }
 
+/* Membership changed: tell the operator and the placement. The caller
+ * evaluates once everything the input brought is known. */
 static void
 handle_events(struct core *c, struct member_ev *ev, int n)
 {
@@ -399,8 +403,6 @@ handle_events(struct core *c, struct member_ev *ev, int n)
 		publish(c, &ev[i]);
 	for (i = 0; i < n; i++)
 		place_member_event(c, &ev[i]);
-	if (n > 0)
-		place_evaluate_all(c);
 }
 
 /* ---- receiving ---- */
@@ -524,6 +526,13 @@ check_generation(struct core *c, const struct hb_msg *m, int fr,
 	}
 	c->verified_gen = m->generation;
 	if (c->persisted_peer_gen != m->generation) {
+		/*
+		 * A generation we never knew: the peer started since we last
+		 * heard it, even if it is active by now. That is a join (a
+		 * failback under auto_failback on); the same generation as
+		 * before our own restart is not.
+		 */
+		c->peer_was_gone = 1;
 		c->persisted_peer_gen = m->generation;
 		core_save(c);
 	}
@@ -583,15 +592,28 @@ core_rx(struct core *c, int medium, const uint8_t *pkt, size_t len,
 	fr = fresh(c, &m);
 	if (!check_generation(c, &m, fr, from))
 		goto out;
-#if HBD_MUTANT != MUT_UNFRESH_LEFT
-	if (m.status == HB_ST_LEFT && !fr) {
-		/* a goodbye counts as "everything stopped there" only when it
-		 * is an answer to us, not a recording */
-		drop(c, RL_STALE, &c->cnt.stale, from, "a goodbye that "
-		    "acknowledges no recent packet of ours");
+	/*
+	 * Only a packet that answers one of ours counts, for liveness as for
+	 * content. Packets queued before the peer died (a serial line stopped
+	 * and restarted, a switch buffer) would revive a node that is off,
+	 * reset its fencing and have it fenced again as it boots; a recording
+	 * replayed onto a link that missed those sequence numbers would keep
+	 * a dead peer alive. Either way the packet is remembered (our next
+	 * packets acknowledge it, so a live peer answers within a round trip).
+	 * A peer that cannot hear us is, to us, dead.
+	 */
+#if HBD_MUTANT == MUT_UNFRESH_LEFT
+	if (!fr && m.status != HB_ST_LEFT && !(m.flags & HBF_POISON)) {
+#else
+	if (!fr) {
+#endif
+		drop(c, RL_STALE, &c->cnt.stale, from, "packet %llu of %s "
+		    "answers none of our recent packets (it acknowledges %u/%llu)"
+		    ": sent before a delay, or a recording",
+		    (unsigned long long)m.seq, m.node, m.ack_generation,
+		    (unsigned long long)m.ack_seq);
 		goto out;
 	}
-#endif
 	news = member_rx(&c->mem, node, medium, &m, c->now, ev, &n, &v);
 	if (news < 0) {
 		drop(c, RL_REPLAY, &c->cnt.replays, from, "replayed (%s "
@@ -607,13 +629,6 @@ core_rx(struct core *c, int medium, const uint8_t *pkt, size_t len,
 	 * news; but only when it is fresh, so a recording cannot stop us.
 	 */
 	if (m.flags & HBF_POISON) {
-#if HBD_MUTANT != MUT_UNFRESH_LEFT
-		if (!fr) {
-			drop(c, RL_STALE, &c->cnt.stale, from, "a poison pill "
-			    "that acknowledges no recent packet of ours");
-			goto out;
-		}
-#endif
 		poisoned(c, m.node, from);
 		goto out;
 	}
@@ -627,15 +642,18 @@ core_rx(struct core *c, int medium, const uint8_t *pkt, size_t len,
 			    m.node);
 		} else if (m.config_hash == c->config_hash)
 			c->warned_config_hash = 0;
-		if (m.status != HB_ST_LEFT && fr)
-			place_peer_update(c, &m);
-		else if (m.status != HB_ST_LEFT)
-			core_log(c, LOG_DEBUG, "packet %llu from %s via %s "
-			    "acknowledges %u/%llu: stale, its group states "
-			    "are not used", (unsigned long long)m.seq, m.node,
-			    from, m.ack_generation,
-			    (unsigned long long)m.ack_seq);
+		/*
+		 * The groups' states of the packet that brought the peer back
+		 * come before any decision on its return: a failback proposed
+		 * without them could reuse the peer's placement epoch.
+		 */
+		if (m.status != HB_ST_LEFT && fr) {
+			place_peer_update(c, &m);	/* evaluates */
+			n = 0;
+		}
 	}
+	if (n > 0)
+		place_evaluate_all(c);
 out:
 	arm_deadline(c);
 	flush(c);
@@ -708,6 +726,8 @@ core_timer(struct core *c, int t, int64_t now)
 	case CT_MEMBER:
 		n = member_tick(&c->mem, c->now, ev);
 		handle_events(c, ev, n);
+		if (n > 0)
+			place_evaluate_all(c);
 		arm_deadline(c);
 		break;
 	case CT_SETTLE:
@@ -760,7 +780,10 @@ core_ping(struct core *c, int up, int total, int64_t now)
 	struct jw	*w;
 
 	begin(c, now);
-	if (up > 0 && c->ping_up == 0)
+	if (up < 0)
+		up = -1;	/* not known yet: some ping node has not answered
+				 * and its deadping has not passed */
+	if (up > 0 && c->ping_up <= 0)
 		c->ping_ok_since = c->now;
 	else if (up == 0)
 		c->ping_ok_since = 0;

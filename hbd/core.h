@@ -35,6 +35,7 @@ struct core_placement {
 	uint32_t	 epoch;
 	int		 proposer;	/* node index, -1 none */
 	int		 target;	/* node index, -1 none */
+	int		 reason;	/* enum move_reason, 0 unknown */
 };
 
 struct core_persist {
@@ -142,6 +143,8 @@ void	core_agent_done(struct core *, const struct core_agent_result *,
 	    int64_t now);
 void	core_fence_done(struct core *, int ok, int exit_code,
 	    const char *detail, int64_t now);
+/* up: how many ping nodes answer; -1 while some has neither answered nor
+ * had its deadping pass (a fresh start, a ping node a reload added) */
 void	core_ping(struct core *, int up, int total, int64_t now);
 /* A rejected packet counted by the shell (e.g. a disk slot it could
  * not authenticate); the core counts it too. */

@@ -86,6 +86,7 @@ struct grp {
 	uint8_t		 proposer;
 	uint8_t		 target;
 	uint8_t		 reason;
+	uint8_t		 loaded_reason;	/* why, as the state dir said (0: ?) */
 	/* placement under which we started it (for partition heal) */
 	uint32_t	 held_epoch;
 	uint8_t		 held_proposer;
@@ -171,6 +172,7 @@ struct core {
 	int		 shutting_down;
 	int		 exit_sent;
 	int		 failback_pending;
+	int		 peer_was_gone;	/* left or died since last heard */
 	uint8_t		 peer_ping_up, peer_ping_total;
 	int		 peer_ping_valid;
 

@@ -138,11 +138,24 @@ log_wait(struct core *c, struct grp *g, int prio, const char *fmt, ...)
 
 /* ---- the decision ---- */
 
-/* Some ping node answers: this node is not the one cut off. */
+/* Some ping node answers (or it is too early to say): this node is not
+ * the one cut off. */
 static int
 pings_ok(const struct core *c)
 {
-	return c->conf->npings == 0 || c->ping_up > 0;
+	return c->conf->npings == 0 || c->ping_up != 0;
+}
+
+/*
+ * The two sides' ping counts can be compared: both are known, and both
+ * nodes count the same list (an operator editing one node's ha.cf at a
+ * time must not move groups).
+ */
+static int
+pings_comparable(const struct core *c)
+{
+	return c->ping_up >= 0 && c->peer_ping_valid &&
+	    c->peer_ping_up != 0xff && c->peer_ping_total == c->ping_total;
 }
 
 /*
@@ -389,6 +402,22 @@ start:
 	plan_begin_start(c, g);
 }
 
+/*
+ * Fail back only to a node that sees as many ping nodes as this one
+ * (ipfail would only move the group again), once both counts are known;
+ * counts of two different lists say nothing, and do not hold it up.
+ */
+static int
+failback_pings_ok(const struct core *c)
+{
+	if (c->conf->npings == 0)
+		return 1;
+	if (c->ping_up < 0 || !c->peer_ping_valid || c->peer_ping_up == 0xff)
+		return 0;
+	return c->peer_ping_total != c->ping_total ||
+	    c->peer_ping_up >= c->ping_up;
+}
+
 void
 place_evaluate_all(struct core *c)
 {
@@ -400,8 +429,7 @@ place_evaluate_all(struct core *c)
 	 * then wait until it does.
 	 */
 	if (c->failback_pending && core_peer_active(c) &&
-	    (c->conf->npings == 0 || (c->peer_ping_valid &&
-	    c->peer_ping_up >= c->ping_up))) {
+	    failback_pings_ok(c)) {
 		c->failback_pending = 0;
 		if (c->conf->auto_failback != FAILBACK_OFF)
 			for (i = 0; i < c->ngroups; i++) {
@@ -418,8 +446,34 @@ place_evaluate_all(struct core *c)
 				}
 			}
 	}
+	/*
+	 * And in steady state: a group this node holds away from its
+	 * preferred node goes back once that node is active, even when its
+	 * return was not seen as such (this daemon restarted in between, or
+	 * verified the peer's new generation only once it was active). Not a
+	 * group an operator moved, nor one that failed there, nor one ipfail
+	 * moved: those stay until told otherwise (the reason survives a
+	 * restart in the state directory).
+	 */
+	if (c->conf->auto_failback != FAILBACK_OFF && core_peer_active(c) &&
+	    !c->shutting_down && failback_pings_ok(c))
+		for (i = 0; i < c->ngroups; i++) {
+			struct grp	*g = &c->groups[i];
+			int		 why = g->reason == MR_STARTUP ?
+				    g->loaded_reason : g->reason;
+
+			if (g->cg->preferred != peer || g->target != me ||
+			    g->state != GS_STARTED || g->plan != PLAN_NONE ||
+			    (g->peer_valid && g->peer.state == GS_FAILED) ||
+			    why == MR_ADMIN || why == MR_RESOURCE_FAILURE ||
+			    why == MR_OTHER)
+				continue;
+			core_log(c, LOG_INFO, "group %s: %s is active again; "
+			    "failing back", g->cg->name, nn(c, peer));
+			place_propose(c, g, peer, MR_FAILBACK);
+		}
 	/* ipfail: the peer sees more ping nodes than we do */
-	if (c->conf->npings > 0 && core_peer_active(c) && c->peer_ping_valid &&
+	if (c->conf->npings > 0 && core_peer_active(c) && pings_comparable(c) &&
 	    c->peer_ping_up > c->ping_up && !c->shutting_down)
 		for (i = 0; i < c->ngroups; i++) {
 			struct grp	*g = &c->groups[i];
@@ -549,6 +603,18 @@ place_peer_update(struct core *c, const struct hb_msg *m)
 		if (both_running(c, g) && needs_heal(c, g)) {
 			heal(c, g);
 			changed = 1;
+		} else if (pg->epoch == g->epoch && pg->proposer == g->proposer &&
+		    pg->target != g->target && g->proposer == c->me) {
+			/*
+			 * One placement, two targets: this node lost its state
+			 * and numbered a new proposal like an old one the peer
+			 * still has. It is ours: say it again, newer.
+			 */
+			core_log(c, LOG_WARNING, "group %s: %s holds an older "
+			    "proposal of ours with the same number: proposing "
+			    "again", g->cg->name, nn(c, c->peer));
+			place_propose(c, g, g->target, g->reason);
+			changed = 1;
 		} else if (newer && stale_claim(c, g, pg)) {
 			/*
 			 * The peer claimed the group because it thought we
@@ -636,19 +702,25 @@ place_member_event(struct core *c, const struct member_ev *e)
 		 * adopted as it was, and a daemon restart must not move it.
 		 */
 		if (c->mem.nodes[c->peer].dead_count > 0 ||
-		    c->mem.nodes[c->peer].peer_status == HB_ST_INIT)
+		    c->mem.nodes[c->peer].peer_status == HB_ST_INIT ||
+		    c->peer_was_gone)
 			c->failback_pending = 1;
+		c->peer_was_gone = 0;
 		break;
 	case ME_NODE_RESTARTED:
 		place_peer_restarted(c);
 		break;
 	case ME_NODE_LEFT:
+		/* it comes back later, perhaps already active when we verify
+		 * its new generation: that is still a return */
+		c->peer_was_gone = 1;
 		for (i = 0; i < c->ngroups; i++) {
 			c->groups[i].peer_valid = 0;
 			retry_failed_start(c, &c->groups[i]);
 		}
 		break;
 	case ME_NODE_DEAD:
+		c->peer_was_gone = 1;
 		for (i = 0; i < c->ngroups; i++) {
 			c->groups[i].logged_wait = 0;
 			retry_failed_start(c, &c->groups[i]);
@@ -684,7 +756,7 @@ place_fill_msg(struct core *c, struct hb_msg *m)
 	int	 i;
 
 	m->ngroups = (uint8_t)c->ngroups;
-	m->ping_up = (uint8_t)c->ping_up;
+	m->ping_up = c->ping_up < 0 ? 0xff : (uint8_t)c->ping_up;
 	m->ping_total = (uint8_t)c->ping_total;
 	for (i = 0; i < c->ngroups; i++) {
 		const struct grp	*g = &c->groups[i];
@@ -759,6 +831,8 @@ place_init(struct core *c)
 			g->proposer = (uint8_t)p->proposer;
 			g->target = (uint8_t)p->target;
 			g->reason = MR_STARTUP;
+			if (p->reason >= MR_OTHER && p->reason <= MR_SHUTDOWN)
+				g->loaded_reason = (uint8_t)p->reason;
 		}
 	}
 }

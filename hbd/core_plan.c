@@ -128,8 +128,6 @@ run_step(struct core *c, struct grp *g)
 		set_rstate(c, g, s->rsc, GS_STARTING);
 	else if (s->act == CORE_STOP)
 		set_rstate(c, g, s->rsc, GS_STOPPING);
-	core_log(c, LOG_INFO, "group %s: running %s %s", g->cg->name,
-	    g->cg->rsc[s->rsc].spec, act_name(s->act));
 	memset(&a, 0, sizeof(a));
 	a.type = CA_RUN;
 	a.group = g->index;
@@ -336,7 +334,9 @@ plan_cancel_monitor(struct core *c, struct grp *g)
 		cancel_run(c, g);
 		g->plan = PLAN_NONE;
 	}
-	group_timer(c, g, -1);
+	/* the group timer may be a stop retry: that one must still run */
+	if (!g->retry_pending)
+		group_timer(c, g, -1);
 }
 
 void
@@ -502,11 +502,20 @@ plan_step_done(struct core *c, struct grp *g,
 		set_rstate(c, g, s->rsc, r->result == CR_OK ? GS_STARTED :
 		    GS_FAILED);
 		if (r->result != CR_OK) {
+			/*
+			 * undo: stop what was started, this one included. A
+			 * reassert or a restart started resources that were
+			 * already running after this one: stop them all, or
+			 * the group would be "failed, clean" with some of it
+			 * still running, and the peer would start it too.
+			 */
+			int	 from = g->plan == PLAN_START ? s->rsc :
+				    g->cg->nrsc - 1;
+
 			resource_failed(c, g, s->rsc, CORE_START, r, detail);
-			/* undo: stop what was started, this one included */
 			plan_reset(g, PLAN_UNDO);
 			plan_set_state(c, g, GS_STOPPING);
-			for (i = s->rsc; i >= 0; i--)
+			for (i = from; i >= 0; i--)
 				plan_add(g, i, CORE_STOP);
 			run_step(c, g);
 			return;

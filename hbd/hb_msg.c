@@ -336,6 +336,18 @@ move_reason_name(int r)
 	return "other";
 }
 
+/* The inverse of move_reason_name(); 0 for anything else. */
+int
+move_reason_from_name(const char *s)
+{
+	int	 r;
+
+	for (r = MR_OTHER; r <= MR_SHUTDOWN; r++)
+		if (strcmp(s, move_reason_name(r)) == 0)
+			return r;
+	return 0;
+}
+
 size_t
 slip_encode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 {

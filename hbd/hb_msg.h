@@ -122,6 +122,7 @@ int	hb_msg_decode(const uint8_t *, size_t, struct hb_msg *,
 const char *hb_status_name(int);
 const char *grp_state_name(int);
 const char *move_reason_name(int);
+int	move_reason_from_name(const char *);
 
 /* Serial framing: SLIP (RFC 1055) around each packet. */
 #define SLIP_END	0xc0

@@ -99,12 +99,38 @@ member_rx(struct member *m, int node, int link, const struct hb_msg *msg,
 	if (msg->status == HB_ST_LEFT)
 		goto content;
 
-	if (l->status != LINK_UP) {
-		l->status = LINK_UP;
-		l->changed = now;
-		push(ev, nev, ME_LINK_UP, node, link, 0);
+	/*
+	 * The link works; how recent is the proof? A packet never seen
+	 * before is as recent as now. A copy of one that another link
+	 * brought first is only as recent as that first sighting: a
+	 * recording replayed onto a link that missed those sequence numbers
+	 * cannot keep a dead peer alive past a deadtime after its death.
+	 */
+	{
+		int64_t	 t;
+		int	 fresh_news = msg->generation > n->generation ||
+			    !n->heard || msg->seq > n->content_seq;
+		struct member_seen *fs = &n->seen[msg->seq % MEMBER_SEEN];
+
+		if (fresh_news) {
+			fs->gen = msg->generation;
+			fs->seq = msg->seq;
+			fs->at = now;
+			t = now;
+		} else if (fs->gen == msg->generation && fs->seq == msg->seq)
+			t = fs->at;
+		else
+			t = 0;		/* too old to say */
+		if (t > 0 && now - t <= (int64_t)m->c->deadtime_ms) {
+			if (l->status != LINK_UP) {
+				l->status = LINK_UP;
+				l->changed = now;
+				push(ev, nev, ME_LINK_UP, node, link, 0);
+			}
+			if (t > l->last_rx)
+				l->last_rx = t;
+		}
 	}
-	l->last_rx = now;
 
 content:
 	if (msg->generation > n->generation || !n->heard) {
@@ -204,7 +230,7 @@ member_next_deadline(const struct member *m, int64_t now)
 {
 	const struct conf	*c = m->c;
 	int64_t			 next = -1, t;
-	int			 i, j;
+	int			 i, j, any;
 
 	for (i = 0; i < c->nnodes; i++) {
 		const struct member_node	*n = &m->nodes[i];
@@ -216,15 +242,23 @@ member_next_deadline(const struct member *m, int64_t now)
 			if (next < 0 || t < next)
 				next = t;
 		}
-		if (member_alive(m, i) && n->last_rx) {
-			t = n->last_rx + c->deadtime_ms + 1;
-			if (next < 0 || t < next)
-				next = t;
-		}
+		any = 0;
 		for (j = 0; j < c->nmedia; j++) {
 			if (n->links[j].status != LINK_UP)
 				continue;
+			any = 1;
 			t = n->links[j].last_rx + c->deadtime_ms + 1;
+			if (next < 0 || t < next)
+				next = t;
+		}
+		/*
+		 * Alive with no live link (a reload replaced the media): dead
+		 * a deadtime after its last packet. With a live link, the last
+		 * link's deadline comes first: a node deadline here would be
+		 * in the past while a link lives, and fire again at once.
+		 */
+		if (!any && member_alive(m, i) && n->last_rx) {
+			t = n->last_rx + c->deadtime_ms + 1;
 			if (next < 0 || t < next)
 				next = t;
 		}

@@ -33,6 +33,14 @@ struct member_link {
 	struct replay_win win;
 };
 
+#define MEMBER_SEEN	64
+
+struct member_seen {			/* when a sequence number came first */
+	uint32_t	 gen;
+	uint64_t	 seq;
+	int64_t		 at;
+};
+
 struct member_node {
 	enum node_status status;
 	int64_t		 last_rx;
@@ -45,6 +53,7 @@ struct member_node {
 	uint64_t	 late_count;
 	uint64_t	 dead_count;
 	struct member_link links[HBD_MAX_MEDIA];
+	struct member_seen seen[MEMBER_SEEN];
 };
 
 enum member_ev_type {

@@ -95,6 +95,7 @@ persist(void)
 			hbd_strlcpy(sp[i].group, p->p[i].group,
 			    sizeof(sp[i].group));
 			sp[i].epoch = p->p[i].epoch;
+			sp[i].reason = p->p[i].reason;
 			if (p->p[i].proposer >= 0 &&
 			    p->p[i].proposer < conf->nnodes)
 				hbd_strlcpy(sp[i].proposer,
@@ -303,6 +304,7 @@ load_state(struct core_persist *p)
 		p->p[i].epoch = sp[i].epoch;
 		p->p[i].proposer = conf_node_index(conf, sp[i].proposer);
 		p->p[i].target = conf_node_index(conf, sp[i].target);
+		p->p[i].reason = sp[i].reason;
 	}
 	p->nplacements = n;
 	written = *p;

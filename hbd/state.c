@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "hb_msg.h"
 #include "state.h"
 #include "util.h"
 
@@ -150,14 +151,15 @@ state_load_placements(struct state_placement *p, int max)
 		return 0;
 	for (line = strtok_r(b, "\n", &save); line && n < max;
 	    line = strtok_r(NULL, "\n", &save)) {
-		char		*f[4], *s2 = NULL, *tok, *end = NULL;
+		char		*f[5], *s2 = NULL, *tok, *end = NULL;
 		unsigned long	 epoch = 0;
 		int		 k = 0;
 
-		for (tok = strtok_r(line, "\t", &s2); tok && k < 4;
+		/* group epoch proposer target [reason]: the reason came later */
+		for (tok = strtok_r(line, "\t", &s2); tok && k < 5;
 		    tok = strtok_r(NULL, "\t", &s2))
 			f[k++] = tok;
-		if (k == 4) {
+		if (k == 4 || k == 5) {
 			errno = 0;
 			epoch = strtoul(f[1], &end, 10);
 		}
@@ -166,7 +168,7 @@ state_load_placements(struct state_placement *p, int max)
 		 * as it is, it outbids the running peer and the next proposal
 		 * wraps to 0, which the peer ignores for good.
 		 */
-		if (k != 4 || errno || end == f[1] || *end != '\0' ||
+		if ((k != 4 && k != 5) || errno || end == f[1] || *end != '\0' ||
 		    epoch == 0 || epoch > STATE_EPOCH_MAX) {
 			log_warnx("state: ignoring a corrupt line in %s/"
 			    "placement", dirpath);
@@ -176,6 +178,7 @@ state_load_placements(struct state_placement *p, int max)
 		p[n].epoch = (uint32_t)epoch;
 		hbd_strlcpy(p[n].proposer, f[2], sizeof(p[n].proposer));
 		hbd_strlcpy(p[n].target, f[3], sizeof(p[n].target));
+		p[n].reason = k == 5 ? move_reason_from_name(f[4]) : 0;
 		n++;
 	}
 	return n;
@@ -189,9 +192,10 @@ state_save_placements(const struct state_placement *p, int n)
 
 	buf_init(&b);
 	for (i = 0; i < n; i++)
-		buf_printf(&b, "%s\t%u\t%s\t%s\n", p[i].group, p[i].epoch,
+		buf_printf(&b, "%s\t%u\t%s\t%s\t%s\n", p[i].group, p[i].epoch,
 		    p[i].proposer[0] ? p[i].proposer : "-",
-		    p[i].target[0] ? p[i].target : "-");
+		    p[i].target[0] ? p[i].target : "-",
+		    p[i].reason ? move_reason_name(p[i].reason) : "-");
 	r = write_atomic("placement", b.data ? b.data : "", b.len);
 	buf_free(&b);
 	return r;

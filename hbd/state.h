@@ -14,6 +14,7 @@ struct state_placement {
 	uint32_t	 epoch;
 	char		 proposer[64];
 	char		 target[64];
+	int		 reason;	/* enum move_reason; 0 unknown */
 };
 
 int	 state_open(const char *dir);

@@ -35,6 +35,9 @@ tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
 TESTS += tests/unit/core-purity.test
 EXTRA_DIST += tests/unit/core-purity.test
 
+# --- the deterministic simulator of the decision core (issue 15) ---
+include tests/sim/local.mk
+
 # --- configuration tests through hbd -n ---
 TESTS += tests/conf/conf.test tests/conf/equiv.test
 EXTRA_DIST += tests/conf/conf.test tests/conf/equiv.test tests/conf/bad \
