@@ -479,6 +479,9 @@ The cluster keeps running. Try:
   the web page:    ip netns exec hbdemo0 curl -s http://10.88.0.100/hostname.html
   SNMP walk:       ip netns exec hbdemo0 snmpwalk -v2c -c public -On 10.88.0.12 $M
   traps received:  tail -f $LAB_TRAPLOG
+  a move's timeline: record "hbctl --json events" on both nodes (as above,
+                   > /tmp/ha1.json and > /tmp/ha2.json), move the group
+                   (hbctl standby), then: cat /tmp/ha1.json /tmp/ha2.json | $HBCTL timeline
   cut the crossover: ip -n hbdemo1 link set hb0 down   (and "up" again)
   tear it all down:  $top/scripts/demo.sh --teardown
 EOF
