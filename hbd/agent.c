@@ -162,7 +162,8 @@ on_timeout(struct ev_timer *t, void *arg)
 }
 
 static void
-child(char *const argv[], char *const envp[], int outw, int inr)
+child(char *const argv[], char *const envp[], int outw, int inr,
+    const char *errfile)
 {
 	struct sched_param	 sp = { 0 };
 	int			 fd, devnull;
@@ -174,7 +175,14 @@ child(char *const argv[], char *const envp[], int outw, int inr)
 	devnull = open("/dev/null", O_RDWR);
 	dup2(inr != -1 ? inr : devnull, 0);
 	dup2(outw, 1);
-	dup2(outw, 2);
+	if (errfile != NULL) {
+		/* the child's own open: the event loop never touches it */
+		if ((fd = open(errfile, O_WRONLY | O_APPEND | O_CREAT,
+		    0640)) == -1)
+			fd = devnull;
+		dup2(fd, 2);
+	} else
+		dup2(outw, 2);
 	for (fd = 3; fd < 1024; fd++)
 		close(fd);
 	execve(argv[0], argv, envp);
@@ -217,7 +225,7 @@ agent_spawn(struct agent_run *r, char *const argv[], char *const envp[],
 		return -1;
 	}
 	if (pid == 0)
-		child(argv, envp, out[1], in[0]);
+		child(argv, envp, out[1], in[0], r->errfile);
 	close(out[1]);
 	if (in[0] != -1) {
 		size_t	 n = strlen(stdin_data);

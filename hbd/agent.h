@@ -26,6 +26,8 @@ struct agent_run {
 	struct ev_io	 io;
 	struct ev_timer	 timer;
 	struct buf	 out;		/* stdout+stderr, capped */
+	const char	*errfile;	/* if set, stderr is appended there
+					 * instead (out holds stdout only) */
 	int		 status;	/* waitpid status */
 	int		 timed_out;
 	int		 killed;

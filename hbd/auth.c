@@ -1,9 +1,14 @@
 /*
  * auth: the security choices in one place. HMAC through OpenSSL with a
- * constant-time compare (CRYPTO_memcmp); every key with the packet's index
- * is tried, which is how keys are rotated (old and new both defined, then
- * "auth" switched, then the old one removed). crc exists only so a
- * heartbeat authkeys file keeps working; it authenticates nothing.
+ * constant-time compare (CRYPTO_memcmp). The packet names its key index,
+ * and the receiver verifies with its own key of that index if the
+ * operator meant it to be accepted: the signing key ("auth N"), or an
+ * HMAC key beside it, which is how keys are rotated (old and new both
+ * defined, then "auth" switched, then the old one removed). crc exists
+ * only so a heartbeat authkeys file keeps working; it authenticates
+ * nothing, so a crc key is accepted only when it is the signing key: a
+ * leftover "1 crc" line beside "auth 2" must not let anyone on the LAN
+ * forge heartbeats under index 1.
  *
  * Each key's HMAC context is made once and re-initialised with its key
  * for every packet: the one-shot HMAC() fetches the algorithm and builds
@@ -198,6 +203,8 @@ auth_verify(const struct conf *c, int index, const void *data, size_t len,
 
 	for (i = 0; i < c->nkeys; i++) {
 		if (c->keys[i].index != index)
+			continue;
+		if (c->keys[i].method == AUTH_CRC && index != c->auth_use)
 			continue;
 		n = compute(&c->keys[i], data, len, want);
 		if (n > 0 && (size_t)n == dlen &&

@@ -17,7 +17,11 @@
 /* Sign with key `index` of the configuration; returns digest length or -1 */
 int	auth_sign(const struct conf *, int index, const void *, size_t,
 	    uint8_t *digest);
-/* 0 when some configured key with that index produced the same digest */
+/*
+ * 0 when the configured key with that index produced the same digest and
+ * is accepted on receipt: the signing key (c->auth_use), or any HMAC key
+ * (a rotation); a crc key only when it is the signing key.
+ */
 int	auth_verify(const struct conf *, int index, const void *, size_t,
 	    const uint8_t *digest, size_t dlen);
 int	auth_digest_len(enum auth_method);

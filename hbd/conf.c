@@ -15,7 +15,9 @@
 #include <ifaddrs.h>
 #include <limits.h>
 #include <math.h>
+#include <pwd.h>
 #include <stdarg.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,16 +162,17 @@ conf_parse_time(const char *s, uint32_t *ms)
 	v = strtod(num, &end);
 	if (errno || *end || !isfinite(v) || v < 0)
 		return -1;
-	if (*unit == '\0' || strcmp(unit, "s") == 0 ||
-	    strcmp(unit, "sec") == 0)
+	/* heartbeat's cl_get_msec: units in any case, rounded to nearest */
+	if (*unit == '\0' || strcasecmp(unit, "s") == 0 ||
+	    strcasecmp(unit, "sec") == 0)
 		scale = 1000.0;
-	else if (strcmp(unit, "ms") == 0 || strcmp(unit, "msec") == 0)
+	else if (strcasecmp(unit, "ms") == 0 || strcasecmp(unit, "msec") == 0)
 		scale = 1.0;
-	else if (strcmp(unit, "us") == 0 || strcmp(unit, "usec") == 0)
+	else if (strcasecmp(unit, "us") == 0 || strcasecmp(unit, "usec") == 0)
 		scale = 0.001;
 	else
 		return -1;
-	v = ceil(v * scale - 1e-9);
+	v = floor(v * scale + 0.5);
 	if (v > 86400000.0 * 7)
 		return -1;
 	*ms = (uint32_t)v;
@@ -393,6 +396,42 @@ drop_local_ucast(struct cparse *cp)
 	c->nmedia = k;
 }
 
+/*
+ * A UDP medium that repeats an earlier one (bcast eth0 and the old "udp
+ * eth0", a tutorial's favourite): heartbeat ran both, to no gain; hbd keeps
+ * the first and says so.
+ */
+static void
+drop_repeated_media(struct cparse *cp, const char *hacf)
+{
+	struct conf	*c = cp->c;
+	int		 i, j, k, dup;
+
+	for (i = 0, k = 0; i < c->nmedia; i++) {
+		struct conf_medium	*a = &c->media[i];
+
+		for (dup = 0, j = 0; j < k && !dup; j++) {
+			struct conf_medium	*b = &c->media[j];
+
+			if (a->type == b->type && (a->type == MEDIUM_BCAST ||
+			    a->type == MEDIUM_UCAST ||
+			    a->type == MEDIUM_MCAST) &&
+			    strcmp(a->ifname, b->ifname) == 0 &&
+			    a->port == b->port &&
+			    a->addr.s_addr == b->addr.s_addr) {
+				cp_at(cp, hacf, a->line, 1, "%s %s on port %u "
+				    "repeats line %d: ignored",
+				    medium_type_name(a->type), a->ifname,
+				    a->port, b->line);
+				dup = 1;
+			}
+		}
+		if (!dup)
+			c->media[k++] = *a;
+	}
+	c->nmedia = k;
+}
+
 static void
 name_links(struct conf *c)
 {
@@ -424,6 +463,60 @@ executable(const char *path)
 
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
 	    access(path, X_OK) == 0;
+}
+
+static int
+untrusted_one(const char *path, const char *what, char *why, size_t len)
+{
+	struct stat	 st;
+
+	if (stat(path, &st) == -1)
+		return 0;		/* missing: judged by whoever needs it */
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		snprintf(why, len, "%s%s belongs to uid %u, not to root", what,
+		    path, (unsigned)st.st_uid);
+		return 1;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(why, len, "%s%s is writable by %s (mode %04o)", what,
+		    path, (st.st_mode & S_IWOTH) ? ((st.st_mode & S_IWGRP) ?
+		    "group and others" : "others") : "its group",
+		    (unsigned)(st.st_mode & 07777));
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * hbd runs agents as root: an agent (or the directory it sits in, or
+ * the one its symlink points into) that anyone but root can change is a
+ * way to root. Returns 1 and says why (naming the culprit) when so.
+ */
+int
+conf_untrusted(const char *path, int isdir, char *why, size_t len)
+{
+	char	 dir[PATH_MAX], real[PATH_MAX], *slash;
+
+	if (untrusted_one(path, "", why, len))
+		return 1;
+	if (isdir)
+		return 0;
+	hbd_strlcpy(dir, path, sizeof(dir));
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*(slash == dir ? slash + 1 : slash) = '\0';
+		if (untrusted_one(dir, "its directory ", why, len))
+			return 1;
+	}
+	if (realpath(path, real) == NULL || strcmp(real, path) == 0)
+		return 0;
+	if (untrusted_one(real, "its target ", why, len))
+		return 1;
+	if ((slash = strrchr(real, '/')) != NULL) {
+		*(slash == real ? slash + 1 : slash) = '\0';
+		if (untrusted_one(real, "its target's directory ", why, len))
+			return 1;
+	}
+	return 0;
 }
 
 static void
@@ -474,8 +567,15 @@ resolve_agent(struct cparse *cp, struct conf_rsc *r, int line,
 		}
 	}
 done:
-	if (r->path)
+	if (r->path) {
+		char	 why[PATH_MAX * 2 + 64];
+
+		if (conf_untrusted(r->path, 0, why, sizeof(why)))
+			cp_at(cp, hrfile, line, 0, "resource %s: agent %s: %s: "
+			    "not running it (chown root, chmod go-w)", r->spec,
+			    r->path, why);
 		return;
+	}
 	if (r->kind == RSC_OCF)
 		cp_at(cp, hrfile, line, !cp->o->for_start,
 		    "resource %s: OCF agent %s not found", r->spec, path);
@@ -590,6 +690,7 @@ check_media(struct cparse *cp, const char *hacf)
 		cp_at(cp, hacf, cp->baud_line, 1, "baud has no effect: it "
 		    "applies to the serial lines after it");
 	drop_local_ucast(cp);
+	drop_repeated_media(cp, hacf);
 	name_links(c);
 	if (c->nmedia == 0 && c->nnodes > 1 && !cp->media_errors)
 		cp_at(cp, hacf, 0, 0, "no heartbeat media: configure at least "
@@ -665,6 +766,77 @@ check_groups(struct cparse *cp)
 		for (k = 0; k < g->nrsc; k++)
 			resolve_agent(cp, &g->rsc[k], g->line, hr);
 	}
+	/* honoured by the root daemon: as trusted as the agents in it */
+	if (cp->o->agentdir) {
+		char	 why[PATH_MAX * 2 + 64];
+
+		if (conf_untrusted(cp->o->agentdir, 1, why, sizeof(why)))
+			cp_at(cp, "HBD_AGENT_DIR", 0, 0, "%s: not running "
+			    "agents from it (chown root, chmod go-w)", why);
+	}
+}
+
+int
+conf_nofence_add(struct cparse *cp, const char *group)
+{
+	if (cp->nnofence == HBD_MAX_GROUPS) {
+		cp_err(cp, cp->line, "nofence_group: too many groups");
+		return -1;
+	}
+	cp->nofence[cp->nnofence] = xstrdup(group);
+	cp->nofence_file[cp->nnofence] = cp->file;
+	cp->nofence_line[cp->nnofence++] = cp->line;
+	return 0;
+}
+
+/*
+ * Which groups wait for the dead peer to be fenced before they start
+ * (rsc.c asks conf_rsc.needs_fence). heartbeat's rule: with stonith_host or
+ * fence configured, every group of the dead peer, whatever its resources;
+ * without, hbd still marks a Filesystem (a takeover of it is logged as
+ * unfenced). nofence_group takes a group out, Filesystem or not.
+ */
+static void
+check_fence_scope(struct cparse *cp)
+{
+	struct conf	*c = cp->c;
+	int		 fencing = c->fence_argc > 0 || c->nstonith > 0;
+	int		 i, j, k, fs;
+
+	for (i = 0; i < cp->nnofence; i++) {
+		if ((k = conf_group_index(c, cp->nofence[i])) < 0) {
+			cp_at(cp, cp->nofence_file[i], cp->nofence_line[i], 0,
+			    "nofence_group: no group named \"%s\" (a group "
+			    "is named by its first resource, as written in "
+			    "haresources)", cp->nofence[i]);
+			continue;
+		}
+		c->groups[k].nofence = 1;
+		if (!fencing)
+			cp_at(cp, cp->nofence_file[i], cp->nofence_line[i], 1,
+			    "nofence_group %s: no fence or stonith_host is "
+			    "configured, so nothing is fenced anyway",
+			    cp->nofence[i]);
+	}
+	for (i = 0; i < c->ngroups; i++) {
+		struct conf_group	*g = &c->groups[i];
+
+		for (fs = 0, j = 0; j < g->nrsc; j++)
+			if (strcmp(g->rsc[j].type, "Filesystem") == 0)
+				fs = 1;
+		for (j = 0; j < g->nrsc; j++)
+			g->rsc[j].needs_fence = g->nofence ? 0 :
+			    fencing || strcmp(g->rsc[j].type, "Filesystem") == 0;
+		if (g->nofence && fs && fencing)
+			for (k = 0; k < cp->nnofence; k++)
+				if (strcmp(cp->nofence[k], g->name) == 0)
+					cp_at(cp, cp->nofence_file[k],
+					    cp->nofence_line[k], 1,
+					    "nofence_group %s: the group has a "
+					    "Filesystem; taking it over unfenced "
+					    "risks mounting it on both nodes",
+					    g->name);
+	}
 }
 
 static void
@@ -686,19 +858,74 @@ check_auth(struct cparse *cp)
 		    "to sign with");
 		return;
 	}
-	for (i = 0; i < c->nkeys; i++)
-		if (c->keys[i].index == c->auth_use) {
+	for (i = 0; i < c->nkeys; i++) {
+		const struct conf_key *k = &c->keys[i];
+
+		if (k->index == c->auth_use) {
 			found = 1;
-			if (c->keys[i].method == AUTH_CRC)
+			if (c->compat_heartbeat &&
+			    c->keys[i].method != AUTH_CRC &&
+			    c->keys[i].method != AUTH_MD5 &&
+			    c->keys[i].method != AUTH_SHA1)
+				cp_at(cp, ak, cp->auth_line, 0, "auth %d: "
+				    "compat heartbeat needs a key heartbeat "
+				    "knows (crc, md5 or sha1), not %s",
+				    c->auth_use,
+				    auth_method_name(c->keys[i].method));
+			if (k->method == AUTH_CRC)
 				cp_at(cp, ak, cp->auth_line, 1, "auth %d uses "
 				    "crc, which authenticates nothing: anyone "
 				    "on the network can forge heartbeats; use "
 				    "sha256 with a long random secret",
 				    c->auth_use);
-		}
+		} else if (k->method == AUTH_CRC)
+			/* auth_verify never accepts it: say so */
+			cp_at(cp, ak, k->line, 1, "key %d uses crc and is not "
+			    "the signing key (auth %d): heartbeats under it "
+			    "are refused, as anyone could forge them; remove "
+			    "this line", k->index, c->auth_use);
+		else
+			cp_at(cp, ak, k->line, 1, "key %d is accepted on "
+			    "receipt beside the signing key %d (a key "
+			    "rotation); remove it once both nodes sign with "
+			    "key %d", k->index, c->auth_use, c->auth_use);
+	}
 	if (!found && !cp->key_errors)
 		cp_at(cp, ak, cp->auth_line, 0, "auth %d: no key with index %d "
 		    "in this file", c->auth_use, c->auth_use);
+}
+
+/*
+ * snmp_user to a uid now, with the rest of the file: the control socket
+ * compares SO_PEERCRED's uid and must not ask NSS on the event loop. A
+ * missing default user is normal (hbd-snmp not installed); a named one
+ * that does not exist is worth a warning. Root is never the SNMP role.
+ */
+static void
+resolve_snmp_user(struct cparse *cp, const char *hacf)
+{
+	struct conf	*c = cp->c;
+	struct passwd	*pw;
+	char		*end;
+	unsigned long	 u;
+
+	c->snmp_uid = (uid_t)-1;
+	u = strtoul(c->snmp_user, &end, 10);
+	if (c->snmp_user[0] != '\0' && *end == '\0')
+		c->snmp_uid = (uid_t)u;
+	else if ((pw = getpwnam(c->snmp_user)) != NULL)
+		c->snmp_uid = pw->pw_uid;
+	else if (cp->snmp_user_line)
+		cp_at(cp, hacf, cp->snmp_user_line, 1, "snmp_user: no user "
+		    "%s on this node: hbd-snmp's requests will be refused",
+		    c->snmp_user);
+	if (c->snmp_uid == 0) {
+		if (cp->snmp_user_line)
+			cp_at(cp, hacf, cp->snmp_user_line, 1, "snmp_user: "
+			    "root is never limited to hbd-snmp's rights; run "
+			    "hbd-snmp as its own user");
+		c->snmp_uid = (uid_t)-1;
+	}
 }
 
 static void
@@ -706,6 +933,8 @@ check_misc(struct cparse *cp, const char *hacf)
 {
 	struct conf	*c = cp->c;
 	int		 i;
+
+	resolve_snmp_user(cp, hacf);
 
 	for (i = 0; i < c->ngroups; i++)
 		if (c->groups[i].preferred < 0)
@@ -725,6 +954,8 @@ conf_defaults(struct conf *c)
 {
 	hbd_strlcpy(c->cluster, "linux-ha", sizeof(c->cluster));
 	c->keepalive_ms = 1000;
+	hbd_strlcpy(c->snmp_user, "hbd-snmp", sizeof(c->snmp_user));
+	c->snmp_uid = (uid_t)-1;
 	c->deadtime_ms = 30000;
 	c->udpport = HBD_DEFAULT_UDPPORT;
 	c->baud = HBD_DEFAULT_BAUD;
@@ -741,6 +972,100 @@ conf_defaults(struct conf *c)
 	c->monitor_timeout_ms = 20000;
 	c->max_restarts = 3;
 	c->restart_window_ms = 600000;
+}
+
+/* ---- heartbeat's parameters, as its API's get_parameter gave them ---- */
+
+const char *
+conf_param(const struct conf *c, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < c->nparams; i++)
+		if (strcmp(c->params[i].name, name) == 0)
+			return c->params[i].value;
+	return NULL;
+}
+
+void
+conf_param_set(struct conf *c, const char *name, const char *value)
+{
+	int	 i;
+
+	for (i = 0; i < c->nparams; i++)
+		if (strcmp(c->params[i].name, name) == 0) {
+			free(c->params[i].value);
+			c->params[i].value = xstrdup(value);
+			return;
+		}
+	c->params = xreallocarray(c->params, (size_t)c->nparams + 1,
+	    sizeof(*c->params));
+	c->params[c->nparams].name = xstrdup(name);
+	c->params[c->nparams].value = xstrdup(value);
+	c->nparams++;
+}
+
+/*
+ * What heartbeat 3.0.6 answered for a parameter nobody set: its fixed
+ * defaults, then the values it computed (warntime, initdead, deadping,
+ * udpport), here from hbd's own numbers. Times set in hbd.conf (no ha.cf
+ * words) are given in milliseconds, as heartbeat wrote computed ones.
+ */
+static void
+params_finish(struct conf *c)
+{
+	static const char *const fixed[][2] = {
+		{ "hopfudge", "1" }, { "baud", "19200" },
+		{ "hbgenmethod", "file" }, { "msgfmt", "classic" },
+		{ "conn_logd_time", "60" }, { "log_badpack", "true" },
+		{ "syslogmsgfmt", "true" }, { "coredumps", "true" },
+		{ "pacemaker", "false" }, { "autojoin", "none" },
+		{ "uuidfrom", "file" }, { "compression", "zlib" },
+		{ "compression_threshold", "2" },
+		{ "traditional_compression", "no" },
+		{ "max_rexmit_delay", "250" }, { "record_config_changes", "on" },
+		{ "record_pengine_inputs", "on" },
+		{ "enable_config_writes", "on" }, { "memreserve", "6500" },
+		{ "debug", "0" },
+	};
+	const struct {
+		const char	*name;
+		uint32_t	 ms;
+	} times[] = {
+		{ "keepalive", c->keepalive_ms }, { "deadtime", c->deadtime_ms },
+		{ "warntime", c->warntime_ms }, { "initdead", c->initdead_ms },
+		{ "deadping", c->deadping_ms },
+	};
+	char	 v[32];
+	size_t	 i;
+
+	if (conf_param(c, "cluster") == NULL)
+		conf_param_set(c, "cluster", c->cluster);
+	for (i = 0; i < nitems(times); i++)
+		if (conf_param(c, times[i].name) == NULL) {
+			snprintf(v, sizeof(v), "%ums", times[i].ms);
+			conf_param_set(c, times[i].name, v);
+		}
+	if (conf_param(c, "udpport") == NULL) {
+		snprintf(v, sizeof(v), "%u", (unsigned)c->udpport);
+		conf_param_set(c, "udpport", v);
+	}
+	if (conf_param(c, "auto_failback") == NULL)
+		conf_param_set(c, "auto_failback",
+		    auto_failback_name(c->auto_failback));
+	if (conf_param(c, "realtime") == NULL)
+		conf_param_set(c, "realtime", c->realtime ? "true" : "false");
+	for (i = 0; i < nitems(fixed); i++)
+		if (conf_param(c, fixed[i][0]) == NULL)
+			conf_param_set(c, fixed[i][0], fixed[i][1]);
+	/* heartbeat: syslog and no files meant the files were /dev/null */
+	if (conf_param(c, "logfacility") != NULL &&
+	    strcmp(conf_param(c, "logfacility"), "none") != 0) {
+		if (conf_param(c, "logfile") == NULL)
+			conf_param_set(c, "logfile", "/dev/null");
+		if (conf_param(c, "debugfile") == NULL)
+			conf_param_set(c, "debugfile", "/dev/null");
+	}
 }
 
 static void
@@ -823,6 +1148,7 @@ conf_load(const struct conf_opts *o, struct conf_diag *d)
 	check_timing(&cp, main_file);
 	check_media(&cp, main_file);
 	check_groups(&cp);
+	check_fence_scope(&cp);
 	check_auth(&cp);
 	check_misc(&cp, main_file);
 	if (!cp.seen_failback)
@@ -834,9 +1160,12 @@ out:
 	if (c->logfacility == -2)
 		c->logfacility = c->logfile || c->debugfile ? -1 : LOG_DAEMON;
 	c->cluster_id = conf_hash(c->cluster);
+	params_finish(c);
 	for (i = 0; i < HBD_MAX_GROUPS; i++)
 		free(cp.haresources_lines[i]);
 	free(cp.authkeys_path);
+	for (i = 0; i < cp.nnofence; i++)
+		free(cp.nofence[i]);
 	if (d->nerrors) {
 		conf_free(c);
 		return NULL;
@@ -865,6 +1194,11 @@ conf_free(struct conf *c)
 	free(c->authkeys_path);
 	free(c->conf_path);
 	free(c->confdir);
+	for (i = 0; i < c->nparams; i++) {
+		free(c->params[i].name);
+		free(c->params[i].value);
+	}
+	free(c->params);
 	for (i = 0; i < c->ngroups; i++) {
 		struct conf_group	*g = &c->groups[i];
 
@@ -879,6 +1213,8 @@ conf_free(struct conf *c)
 	}
 	for (i = 0; i < c->nrespawn; i++) {
 		free(c->respawn[i].user);
+		free(c->respawn[i].home);
+		free(c->respawn[i].groups);
 		free_argv(c->respawn[i].argv, c->respawn[i].argc);
 		free(c->respawn[i].argv);
 	}
@@ -957,8 +1293,9 @@ conf_dump(const struct conf *c, FILE *fp)
 	for (i = 0; i < c->ngroups; i++) {
 		const struct conf_group	*g = &c->groups[i];
 
-		fprintf(fp, "group %s preferred %s\n", g->name,
-		    g->preferred >= 0 ? c->nodes[g->preferred] : "?");
+		fprintf(fp, "group %s preferred %s%s\n", g->name,
+		    g->preferred >= 0 ? c->nodes[g->preferred] : "?",
+		    g->nofence ? " nofence" : "");
 		for (j = 0; j < g->nrsc; j++) {
 			int	 k;
 
@@ -1007,9 +1344,10 @@ conf_dump(const struct conf *c, FILE *fp)
 	fprintf(fp, "watchdog %s\nrealtime %d\nrtprio %d\ncoredumps %d\n",
 	    c->watchdog ? c->watchdog : "-", c->realtime, c->rtprio,
 	    c->coredumps);
-	fprintf(fp, "snmp_write %d\nmonitor_interval %ums\n"
+	fprintf(fp, "snmp_write %d\nsnmp_user %s\nmonitor_interval %ums\n"
 	    "start_timeout %ums\nstop_timeout %ums\nmonitor_timeout %ums\n"
 	    "max_restarts %d\nrestart_window %ums\n", c->snmp_write,
+	    c->snmp_user,
 	    c->monitor_interval_ms, c->start_timeout_ms, c->stop_timeout_ms,
 	    c->monitor_timeout_ms, c->max_restarts, c->restart_window_ms);
 }

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define HBD_MAX_NODES		2
 #define HBD_MAX_NAME		64
@@ -20,9 +21,11 @@
 #define HBD_MAX_RSC_ARGS	16
 #define HBD_MAX_PING		16
 #define HBD_MAX_PING_ADDRS	8
-#define HBD_MAX_KEYS		15
+#define HBD_MAX_KEYS		16	/* indexes 0-15, as heartbeat */
+#define HBD_MAX_KEY_INDEX	15
 #define HBD_MAX_RESPAWN		16
 #define HBD_MAX_FENCE_ARGS	32
+#define HBD_MAX_STONITH_PARAMS	16	/* fence.h: FENCE_ARGV_MAX holds them */
 #define HBD_MAX_APIGROUPS	8
 #define HBD_MAX_ENV		32
 #define HBD_DEFAULT_UDPPORT	694
@@ -86,13 +89,18 @@ struct conf_rsc {
 	int		 nargs;
 	char		*path;		/* resolved agent, NULL if missing */
 	enum rsc_kind	 kind;
-	int		 needs_fence;	/* touches shared data */
+	int		 needs_fence;	/* fence a dead peer before starting:
+					 * every resource of every group when
+					 * fencing is configured (heartbeat),
+					 * else a Filesystem; none in a
+					 * nofence_group */
 };
 
 struct conf_group {
 	char		*name;		/* first resource as written */
 	uint32_t	 id;		/* wire identity: hash of name */
 	int		 preferred;	/* node index */
+	int		 nofence;	/* nofence_group: never wait for a fence */
 	struct conf_rsc	 rsc[HBD_MAX_RSC];
 	int		 nrsc;
 	int		 line;
@@ -112,6 +120,12 @@ struct conf_respawn {
 	int		 argc;
 	int		 builtin;	/* 1: ipfail, satisfied by hbd itself */
 	int		 line;
+	/* the user, resolved when the file is read: no NSS on the loop */
+	uid_t		 uid;
+	gid_t		 gid;
+	char		*home;
+	gid_t		*groups;	/* supplementary, from getgrouplist */
+	int		 ngroups;
 };
 
 struct conf_stonith {
@@ -120,6 +134,12 @@ struct conf_stonith {
 	char		**params;
 	int		 nparams;
 	int		 line;
+};
+
+/* a heartbeat parameter as cl_status hbparameter prints it */
+struct conf_param {
+	char		*name;
+	char		*value;
 };
 
 struct conf {
@@ -168,6 +188,8 @@ struct conf {
 
 	char		*watchdog;
 	int		 realtime;
+	int		 compat_heartbeat;	/* also send heartbeat 3.0.6 statuses */
+	int		 compat_line;
 	int		 rtprio;
 	int		 coredumps;
 
@@ -183,10 +205,21 @@ struct conf {
 	int		 nenv;
 
 	int		 snmp_write;
+	/* the user hbd-snmp runs as (a name or a uid): may read and move */
+	char		 snmp_user[HBD_MAX_NAME];
+	uid_t		 snmp_uid;	/* resolved when read; -1: nobody */
 	uint32_t	 monitor_interval_ms;
 	uint32_t	 start_timeout_ms, stop_timeout_ms, monitor_timeout_ms;
 	int		 max_restarts;
 	uint32_t	 restart_window_ms;
+	/* heartbeat's parameters (ha.cf words as written, heartbeat's
+	 * defaults otherwise), for cl_status hbparameter */
+	struct conf_param *params;
+	int		 nparams;
+	/* cluster and ping nodes in the order ha.cf named them (heartbeat's
+	 * node walk gave them in reverse of it) */
+	char		 file_order[HBD_MAX_NODES + HBD_MAX_PING][HBD_MAX_NAME];
+	int		 nfile_order;
 };
 
 /* Problems found while loading: every one, then the verdict. */
@@ -212,6 +245,7 @@ struct conf_opts {
 	const char	*agentdir;	/* hbd's own agents */
 	int		 for_start;	/* missing agents are errors */
 	int		 skip_perm_check;
+	int		 no_resolve;	/* fuzzers: host names are errors */
 	/* for unit tests: pretend these are the local addresses */
 	const struct in_addr *local_addrs;
 	int		 nlocal_addrs;
@@ -228,6 +262,8 @@ int		 conf_group_index(const struct conf *, const char *);
 const char	*conf_peer_name(const struct conf *);
 int		 conf_peer_index(const struct conf *);
 const char	*auth_method_name(enum auth_method);
+void		 conf_param_set(struct conf *, const char *, const char *);
+const char	*conf_param(const struct conf *, const char *);
 const char	*medium_type_name(enum medium_type);
 const char	*auto_failback_name(enum auto_failback);
 uint32_t	 conf_hash(const char *);

@@ -1,6 +1,6 @@
 /*
  * conf_authkeys: heartbeat's authkeys file. "auth N" names the key that
- * signs outgoing heartbeats; "N method [secret]" lines define keys 1-15,
+ * signs outgoing heartbeats; "N method [secret]" lines define keys 0-15,
  * and every defined key is accepted on receipt, which is how keys are
  * rotated. The file must be private to root, as heartbeat required.
  */
@@ -8,6 +8,7 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -29,9 +30,9 @@ parse_index(struct cparse *cp, const char *s, int *out)
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > HBD_MAX_KEYS) {
-		cp_err(cp, LINE, "invalid key index \"%s\": must be 1-%d", s,
-		    HBD_MAX_KEYS);
+	if (errno || end == s || *end || v < 0 || v > HBD_MAX_KEY_INDEX) {
+		cp_err(cp, LINE, "invalid key index \"%s\": must be 0-%d", s,
+		    HBD_MAX_KEY_INDEX);
 		return -1;
 	}
 	*out = (int)v;
@@ -156,13 +157,34 @@ check_perm(struct cparse *cp, const char *path, int fd)
 	return 0;
 }
 
+/* blank-separated words; unlike conf_tokenize, '#' is not special */
+static int
+words(char *p, char **tok, int max)
+{
+	int	 n = 0;
+
+	for (;;) {
+		p += strspn(p, " \t\r\n");
+		if (*p == '\0')
+			return n;
+		if (n == max)
+			return -1;
+		tok[n++] = p;
+		p += strcspn(p, " \t\r\n");
+		if (*p == '\0')
+			return n;
+		*p++ = '\0';
+	}
+}
+
 int
 authkeys_read(struct cparse *cp, const char *path, int check)
 {
+	static char	 auth_word[] = "auth";
 	FILE	*fp;
-	char	*line = NULL, *tok[8];
+	char	*line = NULL, *tok[64], iobuf[4096];
 	size_t	 cap = 0;
-	int	 fd, n;
+	int	 fd, n, i;
 
 	cp->file = path;
 	cp->line = 0;
@@ -181,18 +203,40 @@ authkeys_read(struct cparse *cp, const char *path, int check)
 		close(fd);
 		return -1;
 	}
+	/* stdio's own buffer holds the secrets too: ours, wiped below */
+	setvbuf(fp, iobuf, _IOFBF, sizeof(iobuf));
 	while (conf_getline(cp, fp, &line, &cap, &cp->line) != NULL) {
-		char	*hash;
+		char	*p = line + strspn(line, " \t\r\n");
 
-		if ((hash = strchr(line, '#')) != NULL)
-			*hash = '\0';
-		n = conf_tokenize(line, tok, (int)nitems(tok), " \t\r\n");
+		/*
+		 * As heartbeat: '#' starts a comment only at the start of a
+		 * line, so a secret may contain it ("1 sha1 abc#def"); after
+		 * the secret, a word starting with '#' begins a comment.
+		 */
+		if (*p == '#')
+			continue;
+		n = words(p, tok, (int)nitems(tok));
 		if (n == 0)
 			continue;
 		if (n < 0) {
 			cp_err(cp, LINE, "too many words");
 			continue;
 		}
+		/* heartbeat's sscanf("auth %d") also took "auth1" */
+		if (strncmp(tok[0], "auth", 4) == 0 &&
+		    isdigit((unsigned char)tok[0][4]) &&
+		    n < (int)nitems(tok) - 1) {
+			memmove(&tok[2], &tok[1], (size_t)(n - 1) *
+			    sizeof(tok[0]));
+			tok[1] = tok[0] + 4;
+			tok[0] = auth_word;
+			n++;
+		}
+		for (i = strcmp(tok[0], "auth") == 0 ? 2 : 3; i < n; i++)
+			if (tok[i][0] == '#') {
+				n = i;
+				break;
+			}
 		if (strcmp(tok[0], "auth") == 0) {
 			if (n != 2) {
 				cp_err(cp, LINE, "expected \"auth N\"");
@@ -209,5 +253,6 @@ authkeys_read(struct cparse *cp, const char *path, int check)
 		free(line);
 	}
 	fclose(fp);
+	explicit_bzero(iobuf, sizeof(iobuf));
 	return 0;
 }

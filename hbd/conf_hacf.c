@@ -7,18 +7,24 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <netdb.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "conf_int.h"
+#include "fence.h"
 #include "log.h"
 #include "util.h"
 
@@ -127,6 +133,14 @@ d_node(struct cparse *cp, int argc, char **argv)
 		    argv[1], HBD_MAX_NAME - 1);
 		return -1;
 	}
+	if (!node_name_ok(argv[1])) {
+		char	 vis[4 * HBD_MAX_NAME];
+
+		str_vis(vis, sizeof(vis), argv[1]);
+		cp_err(cp, LINE, "node \"%s\": a node name has only letters, "
+		    "digits, '.', '_' and '-'", vis);
+		return -1;
+	}
 	for (i = 0; i < c->nnodes; i++)
 		if (strcasecmp(c->nodes[i], argv[1]) == 0) {
 			cp_err(cp, LINE, "node %s is listed twice", argv[1]);
@@ -142,8 +156,17 @@ d_node(struct cparse *cp, int argc, char **argv)
 	hbd_strlcpy(c->nodes[c->nnodes], argv[1], HBD_MAX_NAME);
 	for (p = c->nodes[c->nnodes]; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
+	memcpy(c->file_order[c->nfile_order++], c->nodes[c->nnodes],
+	    HBD_MAX_NAME);
 	c->nnodes++;
 	return 0;
+}
+
+/* nofence_group NAME...: hbd's way out of heartbeat's fencing scope */
+static int
+d_nofence_group(struct cparse *cp, int argc, char **argv)
+{
+	return conf_nofence_add(cp, argv[1]);
 }
 
 static int
@@ -262,6 +285,47 @@ parse_ipv4(struct cparse *cp, const char *what, const char *s,
 	return 0;
 }
 
+/*
+ * An address or, as heartbeat allowed for ucast, ping and ping_group, a
+ * host name, resolved now (heartbeat resolved it when it opened the
+ * medium). Only the loader calls this: at start-up, from hbd -n, and from
+ * a reload (which runs on the event loop: a name that needs DNS blocks the
+ * loop there until the resolver answers; see ha.cf(5)). Something made
+ * only of digits and dots is an address and is never looked up.
+ */
+static int
+resolve_ipv4(struct cparse *cp, const char *what, const char *s,
+    struct in_addr *a)
+{
+	struct addrinfo	 hints, *res = NULL;
+	int		 rc;
+
+	if (inet_pton(AF_INET, s, a) == 1)
+		return 0;
+	if (s[strspn(s, "0123456789.")] == '\0' || cp->o->no_resolve)
+		return parse_ipv4(cp, what, s, a);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = SOCK_DGRAM;
+	if ((rc = getaddrinfo(s, NULL, &hints, &res)) != 0 || res == NULL) {
+		/* "not found" and "no answer" ask for the same fix */
+		if (rc == EAI_NONAME || rc == EAI_AGAIN || rc == EAI_FAIL ||
+		    rc == 0)
+			cp_err(cp, LINE, "%s: cannot resolve \"%s\" to an IPv4 "
+			    "address; write the address, or add the name to "
+			    "/etc/hosts", what, s);
+		else
+			cp_err(cp, LINE, "%s: cannot resolve \"%s\" to an IPv4 "
+			    "address (%s); write the address, or add the name "
+			    "to /etc/hosts", what, s, gai_strerror(rc));
+		return -1;
+	}
+	*a = ((struct sockaddr_in *)(void *)res->ai_addr)->sin_addr;
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* ucast dev address [ignored...]: heartbeat 3.0.6 read one address */
 static int
 d_ucast(struct cparse *cp, int argc, char **argv)
 {
@@ -269,8 +333,12 @@ d_ucast(struct cparse *cp, int argc, char **argv)
 	struct in_addr		 a;
 
 	if (check_ifname(cp, "ucast", argv[1]) == -1 ||
-	    parse_ipv4(cp, "ucast", argv[2], &a) == -1)
+	    resolve_ipv4(cp, "ucast", argv[2], &a) == -1)
 		return -1;
+	if (argc > 3)
+		cp_warn(cp, LINE, "ucast: \"%s\"%s ignored: a ucast line takes "
+		    "one address (as in heartbeat); write one line per address",
+		    argv[3], argc > 4 ? " and what follows" : "");
 	if ((m = new_medium(cp, MEDIUM_UCAST)) == NULL)
 		return -1;
 	hbd_strlcpy(m->ifname, argv[1], sizeof(m->ifname));
@@ -321,10 +389,20 @@ static int
 d_serial(struct cparse *cp, int argc, char **argv)
 {
 	struct conf_medium	*m;
+	struct stat		 st;
 
 	if (argv[1][0] != '/' || strlen(argv[1]) >= sizeof(m->device)) {
 		cp_err(cp, LINE, "serial: \"%s\" is not a device path like "
 		    "/dev/ttyS0", argv[1]);
+		return -1;
+	}
+	/* heartbeat refused both; a missing port may be a USB adapter */
+	if (stat(argv[1], &st) == -1)
+		cp_warn(cp, LINE, "serial: %s: %s (the link stays down until "
+		    "it exists)", argv[1], strerror(errno));
+	else if (!S_ISCHR(st.st_mode)) {
+		cp_err(cp, LINE, "serial: %s is not a character device",
+		    argv[1]);
 		return -1;
 	}
 	if ((m = new_medium(cp, MEDIUM_SERIAL)) == NULL)
@@ -379,13 +457,15 @@ add_ping(struct cparse *cp, const char *name, int is_group, int n,
 	p = &cp->c->pings[cp->c->npings];
 	memset(p, 0, sizeof(*p));
 	for (i = 0; i < n; i++)
-		if (parse_ipv4(cp, is_group ? "ping_group" : "ping", addrs[i],
+		if (resolve_ipv4(cp, is_group ? "ping_group" : "ping", addrs[i],
 		    &p->addr[i]) == -1)
 			return -1;
 	hbd_strlcpy(p->name, name, sizeof(p->name));
 	p->naddr = n;
 	p->is_group = is_group;
 	p->line = LINE;
+	memcpy(cp->c->file_order[cp->c->nfile_order++], p->name,
+	    HBD_MAX_NAME);
 	cp->c->npings++;
 	return 0;
 }
@@ -461,6 +541,23 @@ d_realtime(struct cparse *cp, int argc, char **argv)
 	return set_bool(cp, argv[0], argv[1], &cp->c->realtime);
 }
 
+/* compat heartbeat|none: also speak heartbeat 3.0.6's status (issue 20) */
+static int
+d_compat(struct cparse *cp, int argc, char **argv)
+{
+	if (strcmp(argv[1], "heartbeat") == 0)
+		cp->c->compat_heartbeat = 1;
+	else if (strcmp(argv[1], "none") == 0)
+		cp->c->compat_heartbeat = 0;
+	else {
+		cp_err(cp, LINE, "compat: expected heartbeat or none, got "
+		    "\"%s\"", argv[1]);
+		return -1;
+	}
+	cp->c->compat_line = LINE;
+	return 0;
+}
+
 static int
 d_coredumps(struct cparse *cp, int argc, char **argv)
 {
@@ -471,6 +568,20 @@ static int
 d_snmp_write(struct cparse *cp, int argc, char **argv)
 {
 	return set_bool(cp, argv[0], argv[1], &cp->c->snmp_write);
+}
+
+static int
+d_snmp_user(struct cparse *cp, int argc, char **argv)
+{
+	if (!node_name_ok(argv[1]) ||
+	    strlen(argv[1]) >= sizeof(cp->c->snmp_user)) {
+		cp_err(cp, LINE, "snmp_user: expected a user name or a uid, "
+		    "got \"%s\"", argv[1]);
+		return -1;
+	}
+	hbd_strlcpy(cp->c->snmp_user, argv[1], sizeof(cp->c->snmp_user));
+	cp->snmp_user_line = LINE;
+	return 0;
 }
 
 static int
@@ -590,9 +701,39 @@ d_autojoin(struct cparse *cp, int argc, char **argv)
 	return -1;
 }
 
+/*
+ * Everything spawning needs to know about the user, looked up now: a
+ * respawn happens on the event loop, where NSS (LDAP, sssd) must not be
+ * waited on, and a user deleted later still runs as it did.
+ */
+static int
+resolve_user(struct conf_respawn *r, const struct passwd *pw)
+{
+	int	 n = 16;
+
+	r->uid = pw->pw_uid;
+	r->gid = pw->pw_gid;
+	r->home = xstrdup(pw->pw_dir);
+	for (;;) {
+		r->groups = xcalloc((size_t)n, sizeof(gid_t));
+		r->ngroups = n;
+		if (getgrouplist(pw->pw_name, pw->pw_gid, r->groups,
+		    &r->ngroups) != -1)
+			return 0;
+		free(r->groups);
+		r->groups = NULL;
+		if (r->ngroups <= n || r->ngroups > 65536) {
+			r->ngroups = 0;
+			return -1;
+		}
+		n = r->ngroups;
+	}
+}
+
 static int
 d_respawn(struct cparse *cp, int argc, char **argv)
 {
+	struct passwd		*pw = NULL;
 	struct conf_respawn	*r;
 	const char		*base;
 	int			 i, builtin = 0;
@@ -610,12 +751,21 @@ d_respawn(struct cparse *cp, int argc, char **argv)
 	base = strrchr(argv[2], '/') + 1;
 	if (strcmp(base, "ipfail") == 0)
 		builtin = 1;
-	else if (getpwnam(argv[1]) == NULL) {
+	else if (strcmp(base, "hbagent") != 0 && access(argv[2], X_OK) == -1)
+		cp_warn(cp, LINE, "respawn: %s: %s (heartbeat refused to start; "
+		    "hbd will retry it with a backoff)", argv[2],
+		    strerror(errno));
+	else if ((pw = getpwnam(argv[1])) == NULL) {
 		cp_err(cp, LINE, "respawn: no such user \"%s\"", argv[1]);
 		return -1;
 	}
 	r = &cp->c->respawn[cp->c->nrespawn++];
 	r->user = xstrdup(argv[1]);
+	if (pw != NULL && resolve_user(r, pw) == -1) {
+		cp_err(cp, LINE, "respawn: cannot list the groups of user "
+		    "\"%s\"", argv[1]);
+		return -1;
+	}
 	r->argc = argc - 2;
 	r->argv = xcalloc((size_t)r->argc + 1, sizeof(char *));
 	for (i = 0; i < r->argc; i++)
@@ -665,10 +815,27 @@ static int
 d_stonith_host(struct cparse *cp, int argc, char **argv)
 {
 	struct conf_stonith	*s;
+	char			*fargv[FENCE_ARGV_MAX];
+	char			 params[FENCE_PARAMS_MAX];
+	size_t			 plen = 0;
 	int			 i;
 
 	if (cp->c->nstonith == (int)nitems(cp->c->stonith)) {
 		cp_err(cp, LINE, "too many stonith_host lines");
+		return -1;
+	}
+	/* fence_run's command line must hold it: refuse now, not when fencing */
+	if (argc - 3 > HBD_MAX_STONITH_PARAMS) {
+		cp_err(cp, LINE, "stonith_host: too many parameters (%d, at "
+		    "most %d)", argc - 3, HBD_MAX_STONITH_PARAMS);
+		return -1;
+	}
+	for (i = 3; i < argc; i++)
+		if (strncmp(argv[i], "-F", 2) != 0)
+			plen += (plen > 0) + strlen(argv[i]);
+	if (plen >= FENCE_PARAMS_MAX) {
+		cp_err(cp, LINE, "stonith_host: the parameters are %zu bytes "
+		    "long (at most %d)", plen, FENCE_PARAMS_MAX - 1);
 		return -1;
 	}
 	if (cp->c->fence_argc)
@@ -682,6 +849,12 @@ d_stonith_host(struct cparse *cp, int argc, char **argv)
 	for (i = 0; i < s->nparams; i++)
 		s->params[i] = xstrdup(argv[i + 3]);
 	s->line = LINE;
+	if (fence_argv(cp->c, cp->c->nstonith - 1, "node", fargv,
+	    (int)nitems(fargv), params, sizeof(params)) == -1) {
+		cp_err(cp, LINE, "stonith_host: the stonith command line does "
+		    "not fit (at most %d words)", FENCE_ARGV_MAX - 1);
+		return -1;
+	}
 	return 0;
 }
 
@@ -812,6 +985,7 @@ d_resource_path(struct cparse *cp, int argc, char **argv)
 {
 	struct conf	*c = cp->c;
 	char		*tok[16];
+	char		 why[PATH_MAX + 64];
 	int		 i, n;
 
 	n = conf_tokenize(argv[1], tok, (int)nitems(tok), ":");
@@ -823,6 +997,11 @@ d_resource_path(struct cparse *cp, int argc, char **argv)
 		}
 		if (c->nresource_dirs == (int)nitems(c->resource_dirs)) {
 			cp_err(cp, LINE, "resource_path: too many directories");
+			return -1;
+		}
+		if (conf_untrusted(tok[i], 1, why, sizeof(why))) {
+			cp_err(cp, LINE, "resource_path: %s: hbd runs its "
+			    "agents as root (chown root, chmod go-w)", why);
 			return -1;
 		}
 		c->resource_dirs[c->nresource_dirs++] = xstrdup(tok[i]);
@@ -894,6 +1073,7 @@ static const struct directive directives[] = {
 	{ "baud", D_ONCE, 1, 1, d_baud, NULL },
 	{ "bcast", D_EACH, 1, 16, d_bcast, NULL },
 	{ "cluster", D_ONCE, 1, 1, d_cluster, NULL },
+	{ "compat", D_ONCE, 1, 1, d_compat, NULL },
 	{ "coredumps", D_ONCE, 1, 1, d_coredumps, NULL },
 	{ "crm", D_ONCE, 1, 1, d_crm, NULL },
 	{ "deadping", D_ONCE, 1, 1, d_deadping, NULL },
@@ -916,6 +1096,7 @@ static const struct directive directives[] = {
 	{ "monitor_timeout", D_ONCE, 1, 1, d_timeout, NULL },
 	{ "nice_failback", D_ONCE, 1, 1, d_nice_failback, NULL },
 	{ "node", D_EACH, 1, HBD_MAX_NODES + 8, d_node, NULL },
+	{ "nofence_group", D_EACH, 1, HBD_MAX_GROUPS, d_nofence_group, NULL },
 	{ "pacemaker", D_ONCE, 1, 1, d_crm, NULL },
 	{ "ping", D_EACH, 1, HBD_MAX_PING, d_ping, NULL },
 	{ "ping_group", D_ONCE, 2, HBD_MAX_PING_ADDRS + 1, d_ping_group,
@@ -926,12 +1107,13 @@ static const struct directive directives[] = {
 	{ "restart_window", D_ONCE, 1, 1, d_restart_window, NULL },
 	{ "rtprio", D_ONCE, 1, 1, d_rtprio, NULL },
 	{ "serial", D_EACH, 1, 16, d_serial, NULL },
+	{ "snmp_user", D_ONCE, 1, 1, d_snmp_user, NULL },
 	{ "snmp_write", D_ONCE, 1, 1, d_snmp_write, NULL },
 	{ "start_timeout", D_ONCE, 1, 1, d_timeout, NULL },
 	{ "stonith", D_ONCE, 2, 2, d_stonith, NULL },
 	{ "stonith_host", D_ONCE, 2, 32, d_stonith_host, NULL },
 	{ "stop_timeout", D_ONCE, 1, 1, d_timeout, NULL },
-	{ "ucast", D_ONCE, 2, 2, d_ucast, NULL },
+	{ "ucast", D_ONCE, 2, 64, d_ucast, NULL },
 	{ "udp", D_EACH, 1, 16, d_udp, NULL },
 	{ "udpport", D_ONCE, 1, 1, d_udpport, NULL },
 	{ "use_logd", D_ONCE, 1, 1, d_use_logd, NULL },
@@ -993,6 +1175,32 @@ find_directive(const char *name)
 }
 
 /* argv[0] is the directive; the rest are its values */
+/* the ha.cf words heartbeat recorded for its get_parameter API call */
+static const char *const recorded[] = {
+	"cluster", "hopfudge", "keepalive", "deadtime", "deadping",
+	"initdead", "warntime", "watchdog", "baud", "udpport", "logfacility",
+	"logfile", "debugfile", "auto_failback", "rtprio", "hbgenmethod",
+	"realtime", "debug", "normalpoll", "msgfmt", "use_logd",
+	"conn_logd_time", "log_badpack", "syslogmsgfmt", "coredumps",
+	"coreroot", "crm_daemon_dir", "crmd_spawns_pengine", "pacemaker",
+	"autojoin", "uuidfrom", "compression", "compression_threshold",
+	"traditional_compression", "max_rexmit_delay",
+	"record_config_changes", "record_pengine_inputs",
+	"enable_config_writes", "memreserve", "quorum_server",
+};
+
+static void
+record_param(struct cparse *cp, int argc, char **argv)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(recorded); i++)
+		if (strcmp(recorded[i], argv[0]) == 0) {
+			conf_param_set(cp->c, argv[0], argv[argc - 1]);
+			return;
+		}
+}
+
 int
 hacf_directive(struct cparse *cp, int argc, char **argv)
 {
@@ -1008,6 +1216,8 @@ hacf_directive(struct cparse *cp, int argc, char **argv)
 	case D_WARN:
 		cp_warn(cp, LINE, "%s: hbd does not use %s; ignored", d->name,
 		    d->note);
+		if (argc > 1)
+			record_param(cp, argc, argv);
 		return 0;
 	case D_REFUSE:
 		cp_err(cp, LINE, "%s: %s", d->name, d->note);
@@ -1046,6 +1256,8 @@ hacf_directive(struct cparse *cp, int argc, char **argv)
 	    d->fn == d_mcast || d->fn == d_serial || d->fn == d_udp ||
 	    d->fn == d_disk))
 		cp->media_errors++;
+	if (rc == 0)
+		record_param(cp, argc, argv);
 	return rc;
 }
 

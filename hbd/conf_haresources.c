@@ -37,7 +37,7 @@ looks_like_ip(const char *s)
 	return dots == 3;
 }
 
-/* IPaddr's argument: ip[/cidr[/nic[/broadcast]]] */
+/* IPaddr's argument: ip[/cidr[/nic[/broadcast]]] or ip/cidr/broadcast */
 static int
 check_ipaddr_arg(struct cparse *cp, const char *spec, const char *arg)
 {
@@ -50,6 +50,14 @@ check_ipaddr_arg(struct cparse *cp, const char *spec, const char *arg)
 		return -1;
 	}
 	hbd_strlcpy(buf, arg, sizeof(buf));
+	/* heartbeat's IPaddr: repeated '/' collapse, a trailing one is
+	 * nothing (IP//24/eth0:1/ is IP/24/eth0:1) */
+	for (i = 0, n = 0; buf[i]; i++)
+		if (buf[i] != '/' || (n > 0 && buf[n - 1] != '/'))
+			buf[n++] = buf[i];
+	if (n > 0 && buf[n - 1] == '/')
+		n--;
+	buf[n] = '\0';
 	n = 0;
 	f[n++] = buf;
 	for (i = 0; buf[i] && n < 5; i++)
@@ -79,6 +87,14 @@ check_ipaddr_arg(struct cparse *cp, const char *spec, const char *arg)
 			    "nor a dotted mask", spec, f[1]);
 			return -1;
 		}
+	}
+	/* heartbeat's IPaddr: ip/cidr/BROADCAST when the third field
+	 * starts with a digit */
+	if (n == 3 && isdigit((unsigned char)f[2][0]) &&
+	    inet_pton(AF_INET, f[2], &a) != 1) {
+		cp_err(cp, LINE, "%s: broadcast \"%s\" is not an IPv4 address",
+		    spec, f[2]);
+		return -1;
 	}
 	if (n > 3 && f[3][0] && inet_pton(AF_INET, f[3], &a) != 1) {
 		cp_err(cp, LINE, "%s: broadcast \"%s\" is not an IPv4 address",
@@ -161,7 +177,6 @@ parse_resource(struct cparse *cp, struct conf_rsc *r, const char *spec)
 			return -1;
 	}
 	if (strcmp(r->type, "Filesystem") == 0) {
-		r->needs_fence = 1;
 		if (r->kind != RSC_OCF && r->nargs < 2) {
 			cp_err(cp, LINE, "%s: Filesystem needs at least "
 			    "device::directory", spec);

@@ -32,6 +32,13 @@ struct cparse {
 	char			*haresources_lines[HBD_MAX_GROUPS];
 	char			*authkeys_path;	/* from hbd.conf */
 	int			 auth_line;
+	int			 snmp_user_line;	/* 0: the default */
+	/* nofence_group names (hbd.conf: fence = false), checked once the
+	 * groups are known */
+	char			*nofence[HBD_MAX_GROUPS];
+	int			 nofence_line[HBD_MAX_GROUPS];
+	const char		*nofence_file[HBD_MAX_GROUPS];
+	int			 nnofence;
 
 	/* errors already reported: do not cascade into more messages */
 	int			 media_errors, key_errors, auth_errors;
@@ -45,6 +52,8 @@ void	cp_warn(struct cparse *, int line, const char *, ...)
 void	cp_file_err(struct cparse *, const char *file, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 
+/* 1 (and why) when anyone but root can change path (or its directory) */
+int	conf_untrusted(const char *path, int isdir, char *why, size_t);
 int	hacf_directive(struct cparse *, int argc, char **argv);
 int	hacf_read(struct cparse *, const char *path);
 int	haresources_read(struct cparse *, const char *path);
@@ -54,6 +63,7 @@ int	authkeys_line(struct cparse *, int argc, char **argv);
 int	authkeys_use(struct cparse *, const char *index);
 int	libconfig_read(struct cparse *, const char *path);
 int	conf_tokenize(char *, char **, int max, const char *seps);
+int	conf_nofence_add(struct cparse *, const char *group);
 /* the next line (without its newline) or NULL at the end; bad lines
  * (too long, a NUL byte) are reported and skipped */
 char	*conf_getline(struct cparse *, FILE *, char **buf, size_t *cap,

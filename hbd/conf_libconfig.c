@@ -112,10 +112,11 @@ static const char *const scalars[] = {
 	"cluster", "keepalive", "deadtime", "warntime", "initdead",
 	"deadping", "udpport", "baud", "auto_failback", "logfile",
 	"debugfile", "logfacility", "debug", "realtime", "rtprio",
-	"coredumps", "watchdog", "snmp_write", "monitor_interval",
+	"coredumps", "watchdog", "snmp_write", "snmp_user",
+	"monitor_interval",
 	"start_timeout", "stop_timeout", "monitor_timeout", "max_restarts",
 	"restart_window", "fence_timeout", "fence_delay", "use_logd",
-	"autojoin", "crm", "pacemaker", "uuidfrom",
+	"autojoin", "crm", "pacemaker", "uuidfrom", "compat",
 };
 
 static void
@@ -409,7 +410,9 @@ do_stonith_host(struct cparse *cp, const config_setting_t *g)
 static void
 do_group(struct cparse *cp, const config_setting_t *g)
 {
-	static const char *const allowed[] = { "node", "resources", NULL };
+	static const char *const allowed[] = { "node", "resources", "fence",
+	    NULL };
+	config_setting_t	*f;
 	struct buf	 line;
 	struct words	 w;
 	char		 node[HBD_MAX_NAME];
@@ -443,6 +446,15 @@ do_group(struct cparse *cp, const config_setting_t *g)
 	}
 	haresources_line(cp, line.data);
 	buf_free(&line);
+	/* fence = false: the group's way out, as ha.cf's nofence_group */
+	if ((f = config_setting_get_member(g, "fence")) != NULL) {
+		cp->line = line_of(f);
+		if (config_setting_type(f) != CONFIG_TYPE_BOOL)
+			cp_err(cp, cp->line, "groups: fence must be true or "
+			    "false");
+		else if (!config_setting_get_bool(f))
+			conf_nofence_add(cp, w.v[0]);
+	}
 }
 
 static void

@@ -4,6 +4,21 @@
  * that sends garbage or an oversize frame is answered once and closed.
  * Clients are freed from a timer, never inside a callback that may still
  * hold a pointer to them.
+ *
+ * Who may do what (SO_PEERCRED at accept): root everything; the user
+ * hbd-snmp runs as (snmp_user) status, subscribe and move, the move only
+ * while snmp_write is on; members of the api groups status and subscribe.
+ * A root client whose request says "client": "hbd-snmp" is held to the
+ * same rule, so snmp_write binds an hbd-snmp still run as root.
+ *
+ * Slots: non-root users share CTL_MAX_CLIENTS - CTL_ROOT_RESERVED, at most
+ * CTL_MAX_PER_UID each, and a client that has not subscribed is closed
+ * after CTL_IDLE_MS without a request: a haclient member holding idle
+ * connections cannot lock root (or an snmpset failover) out. Refusals
+ * are logged at most once per 10 s. When accept() runs out of
+ * descriptors the listener is taken out of the loop for
+ * CTL_ACCEPT_PAUSE_MS: left in, it would stay readable and the loop
+ * would spin (under SCHED_RR, starving everything else).
  */
 #include "config.h"
 
@@ -28,6 +43,7 @@
 enum priv {
 	PRIV_NONE,
 	PRIV_READ,
+	PRIV_SNMP,		/* hbd-snmp: read, and move if snmp_write */
 	PRIV_ADMIN
 };
 
@@ -38,6 +54,7 @@ struct client {
 	enum priv	 priv;
 	uid_t		 uid;
 	pid_t		 pid;
+	int64_t		 last_request;	/* mono ms; accept counts as one */
 	struct ev_io	 io;
 	struct buf	 in, out;
 	struct client	*next;
@@ -52,11 +69,16 @@ static struct ev_timer		 gc_timer;
 static const struct ctl_handlers *handlers;
 static gid_t			 api_gids[HBD_MAX_APIGROUPS + 1];
 static int			 n_api_gids;
+static const struct conf	*cur_conf;	/* for "parameters" */
 static struct ctl_stats		 stats;
 static uint64_t			 event_seq;
 static struct buf		 evbuf;
 static struct jw		 evw;
-static struct log_rl		 rl_bad;
+static struct log_rl		 rl_bad, rl_refused, rl_emfile;
+static struct ev_timer		 idle_timer, accept_timer;
+static uid_t			 snmp_uid = (uid_t)-1;
+static int			 snmp_write;
+static int			 started;
 
 static void	client_update(struct client *);
 
@@ -172,13 +194,30 @@ client_update(struct client *c)
 		ev_io_start(&c->io, EV_READ | (c->out.len ? EV_WRITE : 0));
 }
 
+/* NULL when this client may run cmd, else why not */
 static const char *
-priv_needed(const char *cmd)
+priv_needed(const struct client *c, const struct jval *req, const char *cmd)
 {
+	const char	*who = json_get_str(req, "client");
+	enum priv	 p = c->priv;
+
 	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "subscribe") == 0 ||
-	    strcmp(cmd, "hello") == 0)
+	    strcmp(cmd, "hello") == 0 || strcmp(cmd, "parameters") == 0)
 		return NULL;
-	return "only root may change the cluster";
+	if (p == PRIV_ADMIN && who != NULL && strcmp(who, "hbd-snmp") == 0)
+		p = PRIV_SNMP;
+	switch (p) {
+	case PRIV_ADMIN:
+		return NULL;
+	case PRIV_SNMP:
+		if (strcmp(cmd, "move") != 0)
+			return "hbd-snmp may only read and move groups";
+		if (!snmp_write)
+			return "SNMP writes are off (snmp_write off in ha.cf)";
+		return NULL;
+	default:
+		return "only root may change the cluster";
+	}
 }
 
 static void
@@ -202,6 +241,30 @@ status_reply(struct client *c, int subscribe)
 	buf_free(&b);
 }
 
+/* heartbeat's parameters (cl_status hbparameter): name -> value */
+static void
+parameters_reply(struct client *c)
+{
+	struct buf	 b;
+	struct jw	 w;
+	int		 i;
+
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w, NULL);
+	jw_obj_begin(&w, "parameters");
+	for (i = 0; cur_conf && i < cur_conf->nparams; i++)
+		jw_str(&w, cur_conf->params[i].name, cur_conf->params[i].value);
+	jw_obj_end(&w);
+	jw_arr_begin(&w, "file_order");
+	for (i = 0; cur_conf && i < cur_conf->nfile_order; i++)
+		jw_str(&w, NULL, cur_conf->file_order[i]);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	client_send(c, CTL_OK, b.data, b.len);
+	buf_free(&b);
+}
+
 static void
 handle_request(struct client *c, const char *p, size_t n)
 {
@@ -210,6 +273,7 @@ handle_request(struct client *c, const char *p, size_t n)
 	char		 err[256];
 	struct buf	 b;
 	struct jw	 w;
+	unsigned	 supp;
 
 	if ((req = json_parse(p, n, err, sizeof(err))) == NULL ||
 	    req->type != J_OBJ || (cmd = json_get_str(req, "cmd")) == NULL) {
@@ -218,14 +282,23 @@ handle_request(struct client *c, const char *p, size_t n)
 		json_free(req);
 		return;
 	}
-	if (c->priv != PRIV_ADMIN && (why = priv_needed(cmd)) != NULL) {
+	c->last_request = mono_ms();
+	if ((why = priv_needed(c, req, cmd)) != NULL) {
 		snprintf(err, sizeof(err), "permission denied: %s", why);
+		stats.refused++;
+		if ((c->priv == PRIV_SNMP || c->priv == PRIV_ADMIN) &&
+		    log_rl_check(&rl_refused, c->last_request, 10000, &supp))
+			log_notice("control: refused %s from uid %u pid %d: %s "
+			    "(%u more refused since the last message)", cmd,
+			    (unsigned)c->uid, (int)c->pid, why, supp);
 		send_error(c, err);
 		json_free(req);
 		return;
 	}
 	if (strcmp(cmd, "status") == 0)
 		status_reply(c, 0);
+	else if (strcmp(cmd, "parameters") == 0)
+		parameters_reply(c);
 	else if (strcmp(cmd, "subscribe") == 0) {
 		status_reply(c, 1);
 		c->subscribed = 1;
@@ -333,26 +406,118 @@ pid_in_groups(pid_t pid, gid_t primary)
 	return found;
 }
 
+/* Refuse without a client record: one error frame if it fits, then close */
+static void
+refuse(int fd, uid_t uid, pid_t pid, const char *msg)
+{
+	struct buf	 b, f;
+	struct jw	 w;
+	unsigned	 supp;
+
+	stats.refused++;
+	if (log_rl_check(&rl_refused, mono_ms(), 10000, &supp))
+		log_notice("control: refused uid %u pid %d: %s (%u more "
+		    "refused since the last message)", (unsigned)uid,
+		    (int)pid, msg, supp);
+	buf_init(&b);
+	buf_init(&f);
+	jw_init(&w, &b);
+	jw_obj_begin(&w, NULL);
+	jw_str(&w, "error", msg);
+	jw_obj_end(&w);
+	ctl_frame_add(&f, CTL_ERROR, b.data, b.len);
+	(void)send(fd, f.data, f.len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	buf_free(&b);
+	buf_free(&f);
+	close(fd);
+}
+
+static void
+count_clients(uid_t uid, int *live, int *nonroot, int *same_uid)
+{
+	struct client	*c;
+
+	*live = *nonroot = *same_uid = 0;
+	for (c = clients; c; c = c->next) {
+		if (c->dead)
+			continue;
+		(*live)++;
+		if (c->uid != 0)
+			(*nonroot)++;
+		if (c->uid == uid)
+			(*same_uid)++;
+	}
+}
+
+static void
+on_accept_resume(struct ev_timer *t, void *arg)
+{
+	if (lfd != -1)
+		ev_io_start(&lio, EV_READ);
+}
+
 static void
 on_accept(struct ev_io *io, int events, void *arg)
 {
 	struct ucred	 cr;
 	socklen_t	 len = sizeof(cr);
 	struct client	*c;
-	int		 fd;
+	char		 msg[200];
+	int		 fd, live, nonroot, same;
+	unsigned	 supp;
 
 	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd == -1)
+	if (fd == -1) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			/* the connection stays queued: look again later */
+			stats.accept_paused++;
+			if (log_rl_check(&rl_emfile, mono_ms(), 10000, &supp))
+				log_warn("control: accept (%u more since the "
+				    "last message); not accepting for %d ms",
+				    supp, CTL_ACCEPT_PAUSE_MS);
+			ev_io_stop(&lio);
+			ev_timer_add(&accept_timer, CTL_ACCEPT_PAUSE_MS);
+		}
 		return;
-	if (nclients >= CTL_MAX_CLIENTS) {
-		log_warnx("control: %d clients connected; refusing another",
-		    nclients);
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1) {
 		close(fd);
-		stats.refused++;
+		return;
+	}
+	count_clients(cr.uid, &live, &nonroot, &same);
+	if (live >= CTL_MAX_CLIENTS) {
+		snprintf(msg, sizeof(msg), "too many clients (%d)", live);
+		refuse(fd, cr.uid, cr.pid, msg);
+		return;
+	}
+	if (cr.uid != 0 && nonroot >= CTL_MAX_CLIENTS - CTL_ROOT_RESERVED) {
+		snprintf(msg, sizeof(msg), "too many clients (%d); the last "
+		    "%d places are kept for root", live, CTL_ROOT_RESERVED);
+		refuse(fd, cr.uid, cr.pid, msg);
+		return;
+	}
+	if (cr.uid != 0 && same >= CTL_MAX_PER_UID) {
+		snprintf(msg, sizeof(msg), "uid %u already has %d "
+		    "connections", (unsigned)cr.uid, same);
+		refuse(fd, cr.uid, cr.pid, msg);
+		return;
+	}
+	if (cr.uid != 0 && cr.uid != snmp_uid &&
+	    !pid_in_groups(cr.pid, cr.gid)) {
+		snprintf(msg, sizeof(msg), "permission denied: uid %u is not "
+		    "root and not in an api group (apiauth ... gid=, default "
+		    "haclient)", (unsigned)cr.uid);
+		refuse(fd, cr.uid, cr.pid, msg);
 		return;
 	}
 	c = xcalloc(1, sizeof(*c));
 	c->fd = fd;
+	c->uid = cr.uid;
+	c->pid = cr.pid;
+	c->priv = cr.uid == 0 ? PRIV_ADMIN : cr.uid == snmp_uid ? PRIV_SNMP :
+	    PRIV_READ;
+	c->last_request = mono_ms();
 	buf_init(&c->in);
 	buf_init(&c->out);
 	ev_io_init(&c->io, fd, "control client", on_client, c);
@@ -360,31 +525,29 @@ on_accept(struct ev_io *io, int events, void *arg)
 	clients = c;
 	nclients++;
 	stats.accepted++;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1) {
-		client_kill(c, "no credentials");
-		return;
-	}
-	c->uid = cr.uid;
-	c->pid = cr.pid;
-	if (cr.uid == 0)
-		c->priv = PRIV_ADMIN;
-	else if (pid_in_groups(cr.pid, cr.gid))
-		c->priv = PRIV_READ;
-	else {
-		char	 msg[200];
-
-		stats.refused++;
-		snprintf(msg, sizeof(msg), "permission denied: uid %u is not "
-		    "root and not in an api group (apiauth ... gid=, default "
-		    "haclient)", (unsigned)cr.uid);
-		log_notice("control: refused uid %u pid %d", (unsigned)cr.uid,
-		    (int)cr.pid);
-		send_error(c, msg);
-		flush_out(c);
-		client_kill(c, NULL);
-		return;
-	}
 	ev_io_start(&c->io, EV_READ);
+	if (!ev_timer_pending(&idle_timer))
+		ev_timer_add(&idle_timer, CTL_IDLE_MS);
+}
+
+/* Close clients that hold a place without asking anything */
+static void
+on_idle(struct ev_timer *t, void *arg)
+{
+	struct client	*c;
+	int64_t		 now = mono_ms(), next = 0;
+
+	for (c = clients; c; c = c->next) {
+		if (c->dead || c->subscribed)
+			continue;
+		if (now - c->last_request >= CTL_IDLE_MS) {
+			stats.idle_dropped++;
+			client_kill(c, "idle");
+		} else if (next == 0 || c->last_request + CTL_IDLE_MS < next)
+			next = c->last_request + CTL_IDLE_MS;
+	}
+	if (next)
+		ev_timer_add(&idle_timer, next - now + 10);
 }
 
 static void
@@ -401,10 +564,20 @@ load_groups(const struct conf *conf)
 		api_gids[n_api_gids++] = g->gr_gid;
 }
 
+/* snmp_user was resolved to a uid when the configuration was read */
+static void
+load_snmp_user(const struct conf *conf)
+{
+	snmp_write = conf->snmp_write;
+	snmp_uid = conf->snmp_uid;
+}
+
 void
 ctl_reconf(const struct conf *conf)
 {
+	cur_conf = conf;
 	load_groups(conf);
+	load_snmp_user(conf);
 	if (sockpath && n_api_gids > 0 &&
 	    chown(sockpath, (uid_t)-1, api_gids[0]) == -1)
 		log_warn("control: chown %s", sockpath);
@@ -466,6 +639,9 @@ void
 ctl_start(void)
 {
 	ev_timer_init(&gc_timer, "control gc", on_gc, NULL);
+	ev_timer_init(&idle_timer, "control idle", on_idle, NULL);
+	started = 1;
+	ev_timer_init(&accept_timer, "control accept", on_accept_resume, NULL);
 	ev_io_init(&lio, lfd, "control listener", on_accept, NULL);
 	ev_io_start(&lio, EV_READ);
 }
@@ -480,6 +656,10 @@ ctl_close(void)
 		client_kill(c, NULL);
 	}
 	on_gc(NULL, NULL);
+	if (started) {		/* a zeroed timer is not "not pending" */
+		ev_timer_del(&idle_timer);
+		ev_timer_del(&accept_timer);
+	}
 	if (lfd != -1) {
 		ev_io_stop(&lio);
 		close(lfd);

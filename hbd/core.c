@@ -659,6 +659,33 @@ out:
 	flush(c);
 }
 
+void
+core_rx_foreign(struct core *c, int medium, const struct hb_msg *m,
+    int64_t now)
+{
+	struct member_ev	 ev[MEMBER_MAX_EV];
+	enum replay_verdict	 v;
+	int			 node, n = 0;
+
+	begin(c, now);
+	c->cnt.packets_in++;
+	if (c->leaving || medium < 0 || medium >= c->conf->nmedia)
+		return;
+	node = conf_node_index(c->conf, m->node);
+	if (node < 0 || node == c->me)
+		goto out;
+	if (member_rx(&c->mem, node, medium, m, c->now, ev, &n, &v) < 0) {
+		c->cnt.replays++;
+		goto out;
+	}
+	handle_events(c, ev, n);
+	if (n > 0)
+		place_evaluate_all(c);
+out:
+	arm_deadline(c);
+	flush(c);
+}
+
 /* ---- poison pills ---- */
 
 /*

@@ -138,6 +138,13 @@ void		 core_start(struct core *, int64_t now);	/* probes */
  * NULL: a frame that could not be read (bad serial framing). */
 void	core_rx(struct core *, int medium, const uint8_t *pkt, size_t len,
 	    const char *from, int64_t now);
+/*
+ * A peer that speaks another protocol (heartbeat 3.0.6's, decoded and
+ * authenticated by the shell, hb_compat.c) is heard: it is alive, for
+ * membership only. Its groups are never taken while it is heard.
+ */
+void	core_rx_foreign(struct core *, int medium, const struct hb_msg *,
+	    int64_t now);
 void	core_timer(struct core *, int timer, int64_t now);
 void	core_agent_done(struct core *, const struct core_agent_result *,
 	    int64_t now);

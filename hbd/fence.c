@@ -1,6 +1,7 @@
 /*
  * fence: builds the fence command for the configured method and starts
- * it as a child; the core decides when.
+ * it as a child; the core decides when. The command line itself comes
+ * from fence_argv() (fence_argv.c), bounded and fuzzed.
  */
 #include "config.h"
 
@@ -32,56 +33,27 @@ fence_spawn(struct agent_run *run, const struct conf *conf, int target,
     agent_done_cb cb, void *arg)
 {
 	int		 use_stonith = pick_stonith(conf);
-	char		*argv[HBD_MAX_FENCE_ARGS + 16];
+	char		*argv[FENCE_ARGV_MAX];
 	char		*env[] = { "PATH=/usr/local/sbin:/usr/local/bin:"
 			    "/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-	char		 in[512], label[128], params[1024];
+	char		 in[512], label[128], params[FENCE_PARAMS_MAX];
 	const char	*node = conf->nodes[target];
-	int		 argc = 0, i;
 
-	if (conf->fence_argc > 0) {
-		for (i = 0; i < conf->fence_argc; i++)
-			argv[argc++] = conf->fence_argv[i];
-		argv[argc++] = "off";
-		argv[argc++] = (char *)node;
-	} else if (use_stonith >= 0) {
-		const struct conf_stonith	*s = &conf->stonith[use_stonith];
-
-		argv[argc++] = "/usr/sbin/stonith";
-		argv[argc++] = "-t";
-		argv[argc++] = s->type;
-		params[0] = '\0';
-		for (i = 0; i < s->nparams; i++) {
-			if (strncmp(s->params[i], "-F", 2) == 0) {
-				argv[argc++] = "-F";
-				argv[argc++] = s->params[i] + 2;
-				continue;
-			}
-			if (params[0])
-				strncat(params, " ", sizeof(params) -
-				    strlen(params) - 1);
-			strncat(params, s->params[i], sizeof(params) -
-			    strlen(params) - 1);
-		}
-		if (params[0]) {
-			argv[argc++] = "-p";
-			argv[argc++] = params;
-		}
-		argv[argc++] = "-T";
-		argv[argc++] = "off";
-		argv[argc++] = (char *)node;
-		if (access(argv[0], X_OK) == -1) {
-			log_warnx("fence: stonith_host needs cluster-glue's "
-			    "stonith command (%s), which is not installed",
-			    argv[0]);
-		}
-	} else
+	if (conf->fence_argc <= 0 && use_stonith < 0)
 		return -1;
-	argv[argc] = NULL;
+	if (fence_argv(conf, conf->fence_argc > 0 ? -1 : use_stonith, node,
+	    argv, (int)nitems(argv), params, sizeof(params)) == -1) {
+		log_warnx("CRIT: fence: the command line to fence %s does not "
+		    "fit (the configuration check should have refused it)",
+		    node);
+		return -1;
+	}
+	if (conf->fence_argc <= 0 && access(argv[0], X_OK) == -1)
+		log_warnx("fence: stonith_host needs cluster-glue's stonith "
+		    "command (%s), which is not installed", argv[0]);
 	snprintf(in, sizeof(in), "action=off\nport=%s\nnodename=%s\n", node,
 	    node);
 	snprintf(label, sizeof(label), "fence %s", node);
 	return agent_spawn(run, argv, env, in, conf->fence_timeout_ms, label,
 	    cb, arg);
 }
-

@@ -169,6 +169,23 @@ rbytes(struct rcur *r, void *out, size_t n)
 	return 0;
 }
 
+/*
+ * [A-Za-z0-9._-]+, the same rule as util's node_name_ok() (ha.cf's node
+ * lines), kept here so that the codec needs nothing but itself
+ */
+int
+hb_name_ok(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
+		    *s == '-'))
+			return 0;
+	return 1;
+}
+
 int
 hb_msg_decode(const uint8_t *buf, size_t len, struct hb_msg *m,
     const char **why)
@@ -214,6 +231,15 @@ hb_msg_decode(const uint8_t *buf, size_t len, struct hb_msg *m,
 	m->node[nl] = '\0';
 	if (strlen(m->node) != nl) {
 		*why = "NUL in node name";
+		return -1;
+	}
+	/*
+	 * The name reaches logs, hbctl events and SNMP traps (and from there
+	 * trap handlers' shells) before the packet is authenticated: only
+	 * what hostnames are made of gets that far.
+	 */
+	if (!hb_name_ok(m->node)) {
+		*why = "bad character in node name";
 		return -1;
 	}
 	m->status = r8(&r);

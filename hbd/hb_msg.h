@@ -116,6 +116,8 @@ int	hb_msg_encode(const struct hb_msg *, uint8_t key_index, uint8_t *buf,
 int	hb_msg_finish(uint8_t *buf, size_t cap, size_t signed_len,
 	    const uint8_t *digest, size_t dlen);
 /* Returns 0, or -1 with *why set. Does not verify the digest. */
+/* 1 when a node name is 1 or more of [A-Za-z0-9._-]: decode's rule */
+int	hb_name_ok(const char *);
 int	hb_msg_decode(const uint8_t *, size_t, struct hb_msg *,
 	    const char **why);
 

@@ -4,7 +4,9 @@
  * with the output heartbeat printed, so existing scripts keep working.
  *
  * Exit status: 0 done, 1 refused or failed, 2 usage, 3 hbd unreachable
- * (cl_status keeps heartbeat's codes: 1 failure, 11 bad parameters).
+ * (cl_status keeps heartbeat's codes: 1 failure or unreachable, 11 bad
+ * parameters, 13 no such node or link; hb_standby and hb_takeover: 1
+ * failure, 3 unreachable).
  */
 #include "config.h"
 
@@ -32,7 +34,7 @@ static const char	*sock_path;
 static int		 opt_json;
 static double		 opt_wait = -1;
 static struct ctl_conn	 conn;
-static int		 compat;	/* heartbeat's names: their exit codes */
+static int		 compat;	/* heartbeat's names: 1 cl_status, 2 hb_* */
 
 static void __attribute__((noreturn))
 die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -47,8 +49,12 @@ die(int code, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fprintf(stderr, "\n");
 	va_end(ap);
-	if (compat && code != EXIT_OK)
-		code = 1;	/* heartbeat's tools: 1 for any failure */
+	/*
+	 * heartbeat's tools: 1 for any failure; hb_standby and hb_takeover
+	 * keep 3 for "hbd unreachable", as hbctl(8) documents.
+	 */
+	if (compat && code != EXIT_OK && !(compat == 2 && code == EXIT_DOWN))
+		code = 1;
 	exit(code);
 }
 
@@ -487,6 +493,59 @@ cmd_reload(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* ---- export ---- */
+
+/* hbctl export pacemaker|pcs|crmsh|corosync [--format cib|pcs|crm|corosync|all] */
+static int
+cmd_export(int argc, char **argv)
+{
+	struct jval	*v;
+	struct buf	 b;
+	struct jw	 w;
+	const char	*fmt = NULL, *text;
+	char		 err[1024];
+	int		 ok, i;
+
+	if (argc < 2 || argv[1][0] == '-')
+		die(EXIT_USAGE, "usage: export pacemaker|pcs|crmsh|corosync "
+		    "[--format cib|pcs|crm|corosync|all]");
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+			fmt = argv[++i];
+		else if (strncmp(argv[i], "--format=", 9) == 0)
+			fmt = argv[i] + 9;
+		else
+			die(EXIT_USAGE, "export: unexpected argument %s",
+			    argv[i]);
+	}
+	connect_or_die();
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w, NULL);
+	jw_str(&w, "cmd", "export");
+	jw_str(&w, "what", argv[1]);
+	if (fmt)
+		jw_str(&w, "format", fmt);
+	jw_obj_end(&w);
+	v = call(b.data, &ok, err, sizeof(err));
+	buf_free(&b);
+	if (!ok) {
+		json_free(v);
+		fprintf(stderr, "hbctl: %s\n", err);
+		return EXIT_FAIL;
+	}
+	if (opt_json)
+		hbctl_print_json(v);
+	else if ((text = json_get_str(v, "text")) != NULL)
+		fputs(text, stdout);
+	if (json_get_int(v, "unmapped", 0) > 0)
+		fprintf(stderr, "hbctl: export: %lld thing(s) did not map; see "
+		    "the NOT EXPORTED comments\n",
+		    (long long)json_get_int(v, "unmapped", 0));
+	json_free(v);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
 /* ---- events ---- */
 
 static void
@@ -506,8 +565,14 @@ print_event(const struct jval *e)
 		if (!strcmp(c->key, "type") || !strcmp(c->key, "time_ms") ||
 		    !strcmp(c->key, "mono_ms") || !strcmp(c->key, "seq"))
 			continue;
-		if (c->type == J_STR)
-			printf(" %s=%s", c->key, c->str);
+		if (c->type == J_STR) {
+			/* event fields may quote the wire: no raw controls */
+			char	 k[128], v[1024];
+
+			str_vis(k, sizeof(k), c->key);
+			str_vis(v, sizeof(v), c->str);
+			printf(" %s=%s", k, v);
+		}
 		else if (c->type == J_NUM)
 			printf(" %s=%lld", c->key, (long long)c->inum);
 		else if (c->type == J_BOOL)
@@ -729,18 +794,145 @@ find_node(const struct jval *st, const char *name)
 	return NULL;
 }
 
-static void __attribute__((noreturn))
-cl_usage(void)
+/*
+ * cl_status as heartbeat 3.0.6 had it: the sub-command first, its options
+ * anywhere after it (`cl_status nodestatus -m ha2`), and also, as hbd always
+ * allowed, before it. Exit codes are heartbeat's: 0 yes, 1 no (a dead node,
+ * a dead link, hbd unreachable), 11 bad parameters, 13 a question about
+ * something that does not exist.
+ */
+#define CL_PARAM	11
+#define CL_UNKNOWN	13
+#define HBD_CL_MAX	64	/* nodes or links walked */
+
+struct cl_args {
+	const char	*cmd;
+	int		 human, verbose, only_p, only_n;
+	const char	*param;
+	char		*pos[8];
+	int		 npos;
+};
+
+static const struct cl_cmd {
+	const char	*name;
+	const char	*opts;	/* as heartbeat's getopt strings */
+} cl_cmds[] = {
+	{ "hbstatus", "mv" }, { "listnodes", "mpnv" }, { "nodestatus", "m" },
+	{ "nodeweight", "m" }, { "nodesite", "m" }, { "nodetype", "m" },
+	{ "listhblinks", "mv" }, { "hblinkstatus", "m" },
+	{ "clientstatus", "m" }, { "rscstatus", "m" }, { "hbparameter", "mp:" },
+};
+
+static void
+cl_help(FILE *fp)
 {
-	fprintf(stderr,
-	    "usage: cl_status [-m] hbstatus\n"
-	    "       cl_status [-m] listnodes [-p|-n]\n"
-	    "       cl_status [-m] nodestatus NODE\n"
-	    "       cl_status [-m] nodetype NODE\n"
-	    "       cl_status [-m] listhblinks NODE\n"
-	    "       cl_status [-m] hblinkstatus NODE LINK\n"
-	    "       cl_status [-m] rscstatus\n");
-	exit(11);
+	fprintf(fp,
+	    "usage: cl_status SUB-COMMAND [OPTIONS] [ARGUMENTS]\n"
+	    "(hbd's cl_status; options may also come before SUB-COMMAND)\n\n"
+	    "  hbstatus [-v]                  is hbd running on this machine?\n"
+	    "  listnodes [-n|-p] [-v]         the nodes: -n cluster nodes only,"
+	    "\n                                 -p ping nodes only, -v with "
+	    "status and links\n"
+	    "  nodestatus NODE                init, up, active, dead or ping\n"
+	    "  nodetype NODE                  normal or ping\n"
+	    "  nodeweight NODE                the node's weight (always 100)\n"
+	    "  nodesite NODE                  the node's site (always empty)\n"
+	    "  listhblinks [-v] NODE          the heartbeat links to NODE\n"
+	    "  hblinkstatus NODE LINK         up or dead\n"
+	    "  clientstatus NODE CLIENT [MS]  an API client's status (hbd has "
+	    "none: exit 13)\n"
+	    "  rscstatus                      the groups held here: local, "
+	    "foreign, all, none\n"
+	    "  hbparameter -p NAME            a parameter as ha.cf set it "
+	    "(keepalive, deadtime, ...)\n\n"
+	    "  -m  answer with a sentence instead of the bare value\n"
+	    "Exit status: 0 yes, 1 no or hbd unreachable, 11 bad parameters, "
+	    "13 no such node or link.\n");
+}
+
+/* heartbeat's getopt(3) wording for a bad option; then its exit code */
+static int
+cl_bad_option(int ch)
+{
+	fprintf(stderr, "cl_status: invalid option -- '%c'\n", ch);
+	return CL_PARAM;
+}
+
+static int
+cl_parse(int argc, char **argv, struct cl_args *a)
+{
+	const struct cl_cmd	*c = NULL;
+	size_t			 k;
+	int			 i, before = 1, opts_done = 0;
+	const char		*p;
+
+	memset(a, 0, sizeof(*a));
+	/* the sub-command: the first word that is not an option */
+	for (i = 1; i < argc; i++)
+		if (argv[i][0] != '-' || argv[i][1] == '\0') {
+			a->cmd = argv[i];
+			break;
+		}
+	if (a->cmd == NULL) {
+		fprintf(stderr, "%s: invalid sub-command.\n", argv[1]);
+		return CL_PARAM;
+	}
+	for (k = 0; k < nitems(cl_cmds); k++)
+		if (strcmp(cl_cmds[k].name, a->cmd) == 0)
+			c = &cl_cmds[k];
+	if (c == NULL) {
+		fprintf(stderr, "%s: invalid sub-command.\n", a->cmd);
+		return CL_PARAM;
+	}
+	for (i = 1; i < argc; i++) {
+		if (argv[i] == a->cmd && before) {
+			before = 0;
+			continue;
+		}
+		if (opts_done || argv[i][0] != '-' || argv[i][1] == '\0') {
+			if (a->npos < (int)nitems(a->pos))
+				a->pos[a->npos++] = argv[i];
+			continue;
+		}
+		if (strcmp(argv[i], "--") == 0) {
+			opts_done = 1;
+			continue;
+		}
+		for (p = argv[i] + 1; *p; p++) {
+			const char	*o = strchr(c->opts, *p);
+
+			if (*p == ':' || o == NULL)
+				return cl_bad_option(*p);
+			if (o[1] == ':') {	/* hbparameter -p NAME */
+				if (p[1])
+					a->param = p + 1;
+				else if (i + 1 < argc)
+					a->param = argv[++i];
+				else {
+					fprintf(stderr, "cl_status: option "
+					    "requires an argument -- '%c'\n",
+					    *p);
+					return CL_PARAM;
+				}
+				break;
+			}
+			switch (*p) {
+			case 'm':
+				a->human = 1;
+				break;
+			case 'v':
+				a->verbose = 1;
+				break;
+			case 'p':
+				a->only_p = 1;
+				break;
+			case 'n':
+				a->only_n = 1;
+				break;
+			}
+		}
+	}
+	return 0;
 }
 
 static int
@@ -754,129 +946,286 @@ cl_signon(void)
 	return 0;
 }
 
-/* cl_status's answer from a status object; heartbeat's words and codes */
+static const struct jval *
+cl_link(const struct jval *n, const char *name)
+{
+	const struct jval	*l;
+
+	for (l = json_get(n, "links") ? json_get(n, "links")->child : NULL; l;
+	    l = l->next)
+		if (strcmp(s_or(l, "name", ""), name) == 0)
+			return l;
+	return NULL;
+}
+
+/* heartbeat walked a node's links in reverse of the ha.cf order */
+static void
+cl_links(const struct jval *n, int human, int verbose)
+{
+	const struct jval	*l, *ls[HBD_CL_MAX];
+	int			 k = 0;
+
+	if (human)
+		printf("\tthis node has the following heartbeat links:\n");
+	for (l = json_get(n, "links") ? json_get(n, "links")->child : NULL;
+	    l && k < HBD_CL_MAX; l = l->next)
+		ls[k++] = l;
+	while (k-- > 0)
+		if (verbose)
+			printf("\t%s\t%s\n", s_or(ls[k], "name", "?"),
+			    s_or(ls[k], "status", "dead"));
+		else
+			printf("\t%s\n", s_or(ls[k], "name", "?"));
+}
+
+static const char *
+cl_node_status(const struct jval *n)
+{
+	const char	*s = s_or(n, "status", "dead");
+
+	if (strcmp(s_or(n, "type", ""), "ping") == 0 && strcmp(s, "up") == 0)
+		return "ping";
+	return s;
+}
+
+static struct jval *
+cl_parameters(void)
+{
+	char		 err[512];
+	int		 ok;
+	struct jval	*v = call("{\"cmd\":\"parameters\"}", &ok, err,
+			    sizeof(err));
+
+	if (!ok) {
+		json_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/*
+ * heartbeat's node walk: the nodes in reverse of the order ha.cf named
+ * them (cluster and ping nodes alike); hbd's status lists this node first.
+ */
+static void
+cl_listnodes(const struct jval *st, const struct cl_args *a)
+{
+	const struct jval	*n, *ns[HBD_CL_MAX], *o;
+	struct jval		*pv = cl_parameters();
+	int			 p = a->only_p, nn = a->only_n, k = 0, i;
+
+	o = pv && json_get(pv, "file_order") ?
+	    json_get(pv, "file_order")->child : NULL;
+	for (; o && k < HBD_CL_MAX; o = o->next)
+		if (o->type == J_STR && (n = find_node(st, o->str)) != NULL)
+			ns[k++] = n;
+	if (k == 0)	/* an older hbd: its own order, reversed */
+		for (n = json_get(st, "nodes")->child; n && k < HBD_CL_MAX;
+		    n = n->next)
+			ns[k++] = n;
+	if (p && nn)
+		p = nn = 0;	/* heartbeat: both means all */
+	if (a->human)
+		printf("The nodes are as follow:\n");
+	for (i = k - 1; i >= 0; i--) {
+		int	 ping = strcmp(s_or(ns[i], "type", ""), "ping") == 0;
+
+		if ((p && !ping) || (nn && ping))
+			continue;
+		if (a->verbose) {
+			printf("\n%s\t%s\t(nodetype: %s)\n",
+			    s_or(ns[i], "name", "?"), cl_node_status(ns[i]),
+			    s_or(ns[i], "type", "normal"));
+			cl_links(ns[i], a->human, 1);
+		} else
+			printf("%s\n", s_or(ns[i], "name", "?"));
+	}
+	json_free(pv);
+}
+
 static int
-cl_answer(const struct jval *st, const char *cmd, int human, int argc,
-    char **argv, int i)
+cl_hbparameter(const struct cl_args *a)
+{
+	struct jval		*v;
+	const char		*val;
+	char			 err[512];
+	int			 ok;
+
+	if (a->param == NULL) {
+		fprintf(stderr, "parameter name required\n");
+		return CL_PARAM;
+	}
+	v = call("{\"cmd\":\"parameters\"}", &ok, err, sizeof(err));
+	val = ok ? json_get_str(json_get(v, "parameters"), a->param) : NULL;
+	if (val == NULL) {
+		fprintf(stderr, "Cannot get parameter %s's value\n", a->param);
+		json_free(v);
+		return 1;
+	}
+	if (a->human)
+		printf("Heartbeat parameter %s's value: %s\n", a->param, val);
+	else
+		printf("%s\n", val);
+	json_free(v);
+	return 0;
+}
+
+/* the answers that need a node, from a status object */
+static int
+cl_node_answer(const struct jval *st, const struct cl_args *a)
 {
 	const struct jval	*n, *l;
-	int			 only = 0;
+	const char		*cmd = a->cmd, *node = a->pos[0], *s;
+	int			 need = strcmp(cmd, "hblinkstatus") == 0 ||
+				    strcmp(cmd, "clientstatus") == 0 ? 2 : 1;
 
-	if (strcmp(cmd, "listnodes") == 0) {
-		for (; i < argc; i++)
-			only = strcmp(argv[i], "-p") == 0 ? 'p' :
-			    strcmp(argv[i], "-n") == 0 ? 'n' : only;
-		if (human)
-			printf("The nodes are as follow:\n");
-		for (n = json_get(st, "nodes")->child; n; n = n->next) {
-			int	 ping = strcmp(s_or(n, "type", ""), "ping") == 0;
-
-			if ((only == 'p' && !ping) || (only == 'n' && ping))
-				continue;
-			printf("%s\n", s_or(n, "name", "?"));
+	if (a->npos < need) {
+		/* heartbeat's two wordings */
+		fprintf(stderr, "%s\n", strcmp(cmd, "nodestatus") == 0 ||
+		    strcmp(cmd, "nodeweight") == 0 ||
+		    strcmp(cmd, "nodesite") == 0 ? "Not enough parameters." :
+		    "No enough parameter.");
+		return CL_PARAM;
+	}
+	n = find_node(st, node);
+	if (strcmp(cmd, "listhblinks") == 0) {
+		if (n == NULL) {
+			fprintf(stderr, "Cannot start heartbeat link interface "
+			    "walk.\nREASON: no node named %s\n", node);
+			return CL_UNKNOWN;
 		}
+		cl_links(n, a->human, a->verbose);
 		return 0;
 	}
-	if (strcmp(cmd, "rscstatus") == 0) {
-		const char	*s = s_or(st, "resources_held", "none");
-
-		if (human)
-			printf("This node is holding %s resources.\n", s);
+	if (strcmp(cmd, "hblinkstatus") == 0) {
+		if (n == NULL || (l = cl_link(n, a->pos[1])) == NULL) {
+			fprintf(stderr, "Cannot get heartbeat link status\n"
+			    "REASON: no %s %s\n", n ? "link" : "node",
+			    n ? a->pos[1] : node);
+			return CL_UNKNOWN;
+		}
+		s = s_or(l, "status", "dead");
+		if (a->human)
+			printf("The node %s's heartbeat link %s is %s\n", node,
+			    a->pos[1], s);
 		else
 			printf("%s\n", s);
-		return 0;
+		return strcmp(s, "up") == 0 ? 0 : 1;
 	}
-	if (i >= argc) {
-		fprintf(stderr, "Not enough parameters.\n");
-		return 11;
+	if (strcmp(cmd, "clientstatus") == 0) {
+		/*
+		 * hbd has no API clients. heartbeat, asked about a client
+		 * that is not signed on at a node that answers, says
+		 * "offline" and exits 1; when the node does not answer in
+		 * time (it is down, or loaded), exit 13 and nothing on stdout.
+		 */
+		if (n != NULL && strcmp(s_or(n, "status", "dead"), "dead") &&
+		    strcmp(s_or(n, "type", "normal"), "ping")) {
+			if (a->human)
+				printf("Client %s on node %s is offline\n",
+				    a->pos[1], node);
+			else
+				printf("offline\n");
+			return 1;
+		}
+		fprintf(stderr, "Cannot get heartbeat client %s's status\n"
+		    "REASON: %s\n", a->pos[1], n == NULL ? "no such node" :
+		    "the node does not answer");
+		return CL_UNKNOWN;
 	}
-	if ((n = find_node(st, argv[i])) == NULL) {
-		fprintf(stderr, "Error. May be due to incorrect node name\n");
-		return 11;
+	if (n == NULL) {
+		fprintf(stderr, "%s\n", strcmp(cmd, "nodeweight") == 0 ?
+		    "Error. Maybe due to incorrect node name." :
+		    "Error. May be due to incorrect node name");
+		return CL_PARAM;
 	}
 	if (strcmp(cmd, "nodestatus") == 0) {
-		const char	*s = s_or(n, "status", "dead");
-
-		if (strcmp(s_or(n, "type", ""), "ping") == 0 &&
-		    strcmp(s, "up") == 0)
-			s = "ping";
-		if (human)
-			printf("The cluster node %s is %s\n", argv[i], s);
+		s = cl_node_status(n);
+		if (a->human)
+			printf("The cluster node %s is %s\n", node, s);
 		else
 			printf("%s\n", s);
 		return strcmp(s, "active") == 0 || strcmp(s, "up") == 0 ||
 		    strcmp(s, "ping") == 0 ? 0 : 1;
 	}
 	if (strcmp(cmd, "nodetype") == 0) {
-		if (human)
-			printf("The node %s's type: %s\n", argv[i],
-			    s_or(n, "type", "unknown"));
+		s = s_or(n, "type", "unknown");
+		if (a->human)
+			printf("The node %s's type: %s\n", node, s);
 		else
-			printf("%s\n", s_or(n, "type", "unknown"));
+			printf("%s\n", s);
 		return 0;
 	}
-	if (strcmp(cmd, "listhblinks") == 0) {
-		for (l = json_get(n, "links") ? json_get(n, "links")->child :
-		    NULL; l; l = l->next)
-			printf("\t%s\n", s_or(l, "name", "?"));
+	if (strcmp(cmd, "nodeweight") == 0) {
+		/* heartbeat's default weight; hbd has no hb_setweight */
+		if (a->human)
+			printf("The weight of the cluster node %s is 100\n",
+			    node);
+		else
+			printf("100\n");
 		return 0;
 	}
-	/* hblinkstatus NODE LINK */
-	if (i + 1 >= argc) {
-		fprintf(stderr, "No enough parameter.\n");
-		return 11;
-	}
-	for (l = json_get(n, "links") ? json_get(n, "links")->child : NULL; l;
-	    l = l->next)
-		if (strcmp(s_or(l, "name", ""), argv[i + 1]) == 0) {
-			const char	*s = s_or(l, "status", "dead");
-
-			if (human)
-				printf("The node %s's heartbeat link %s is "
-				    "%s\n", argv[i], argv[i + 1], s);
-			else
-				printf("%s\n", s);
-			return strcmp(s, "up") == 0 ? 0 : 1;
-		}
-	fprintf(stderr, "Error. May be due to incorrect link name\n");
-	return 11;
+	/* nodesite: heartbeat's default, no site */
+	if (a->human)
+		printf("The site of the cluster node %s is \n", node);
+	else
+		printf("\n");
+	return 0;
 }
 
 /* cl_status: heartbeat's words and exit codes. */
 static int
 cl_status_main(int argc, char **argv)
 {
-	struct jval		*st;
-	const char		*cmd;
-	int			 human = 0, i, rc;
+	struct cl_args	 a;
+	struct jval	*st;
+	int		 rc;
 
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-m") == 0)
-			human = 1;
-		else if (strcmp(argv[i], "-h") == 0)
-			cl_usage();
+	if (argc == 1 || (argc == 2 && strcmp(argv[1], "-h") == 0)) {
+		cl_help(stdout);
+		return 0;
 	}
-	if (i >= argc)
-		cl_usage();
-	cmd = argv[i++];
-	if (strcmp(cmd, "hbstatus") == 0) {
+	if ((rc = cl_parse(argc, argv, &a)) != 0)
+		return rc;
+	if (strcmp(a.cmd, "hbstatus") == 0) {
 		if (try_connect() == -1) {
 			printf("Heartbeat is stopped on this machine.\n");
 			return 1;
 		}
-		printf("Heartbeat is running on this machine.\n");
+		if (!a.verbose) {
+			printf("Heartbeat is running on this machine.\n");
+			return 0;
+		}
+		st = get_status();
+		if (a.human)
+			printf("Heartbeat version %s\n"
+			    "Resources controlled by \"haresources\"\n",
+			    s_or(st, "version", "?"));
+		else
+			printf("version:\t%s\nmanaged by:\t\"haresources\"\n",
+			    s_or(st, "version", "unknown"));
+		a.only_n = a.only_p = 0;
+		cl_listnodes(st, &a);
+		json_free(st);
 		return 0;
 	}
-	if (strcmp(cmd, "listnodes") == 0 || strcmp(cmd, "nodestatus") == 0 ||
-	    strcmp(cmd, "nodetype") == 0 || strcmp(cmd, "listhblinks") == 0 ||
-	    strcmp(cmd, "hblinkstatus") == 0 || strcmp(cmd, "rscstatus") == 0)
-		cl_signon();
-	else {
-		fprintf(stderr, "%s: invalid sub-command.\n", cmd);
-		return 11;
-	}
+	cl_signon();
+	if (strcmp(a.cmd, "hbparameter") == 0)
+		return cl_hbparameter(&a);
 	st = get_status();
-	rc = cl_answer(st, cmd, human, argc, argv, i);
+	if (strcmp(a.cmd, "listnodes") == 0) {
+		cl_listnodes(st, &a);
+		rc = 0;
+	} else if (strcmp(a.cmd, "rscstatus") == 0) {
+		const char	*s = s_or(st, "resources_held", "none");
+
+		if (a.human)
+			printf("This node is holding %s resources.\n", s);
+		else
+			printf("%s\n", s);
+		rc = 0;
+	} else
+		rc = cl_node_answer(st, &a);
 	json_free(st);
 	return rc;
 }
@@ -1227,6 +1576,8 @@ static const struct {
 	    "in events recorded with --json events" },
 	{ "reload", cmd_reload, "re-read the configuration" },
 	{ "poison", cmd_poison, "NODE: tell the peer to release all and stop" },
+	{ "export", cmd_export, "pacemaker|pcs|crmsh|corosync [--format F]: "
+	    "the loaded configuration for Pacemaker" },
 	{ "check", cmd_check, "[--warn-age MS] [--crit-age MS] [--group NAME] "
 	    "[--state-file FILE]: Nagios plugin" },
 };
@@ -1294,6 +1645,7 @@ main(int argc, char **argv)
 	compat = 1;
 	if (strcmp(me, "cl_status") == 0)
 		return cl_status_main(argc, argv);
+	compat = 2;
 	if (strcmp(me, "hb_standby") == 0)
 		return hb_move_main(me, 1, argc, argv);
 	if (strcmp(me, "hb_takeover") == 0)

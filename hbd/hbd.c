@@ -28,6 +28,7 @@
 #include "conf.h"
 #include "control.h"
 #include "event.h"
+#include "export_pcmk.h"
 #include "log.h"
 #include "media.h"
 #include "supervise.h"
@@ -48,6 +49,8 @@ usage(void)
 	fprintf(stderr,
 	    "usage: hbd [-dnvV] [-c DIR | -f FILE] [-N NODE] [-S SOCKET]\n"
 	    "           [-s STATEDIR] [-p PIDFILE] [--dump-config]\n"
+	    "           [--export pacemaker|pcs|crmsh|corosync [--format "
+	    "cib|pcs|crm|corosync|all]]\n"
 	    "  -c, --config-dir DIR  read DIR/ha.cf, haresources, authkeys "
 	    "(/etc/ha.d)\n"
 	    "  -f, --config FILE     read a libconfig hbd.conf instead\n"
@@ -57,6 +60,8 @@ usage(void)
 	    "  -S, --socket PATH     control socket (" DEFAULT_SOCKET ")\n"
 	    "  -s, --state-dir DIR   persistent state (" DEFAULT_STATE ")\n"
 	    "  -p, --pidfile PATH    pid file (" DEFAULT_PIDFILE ")\n"
+	    "  --export pacemaker    print the configuration as a Pacemaker "
+	    "CIB and exit\n"
 	    "  -v                    more verbose; -V print the version\n");
 	exit(2);
 }
@@ -118,6 +123,17 @@ apply_logging(const struct conf *c, int foreground)
 }
 
 static int	 foreground;
+
+/* control commands: "export" reads the loaded configuration, the rest
+ * are the cluster's */
+static int
+command(const char *cmd, const struct jval *req, struct jw *reply, char *err,
+    size_t len)
+{
+	if (strcmp(cmd, "export") == 0)
+		return export_pcmk_command(shell_conf(), req, reply, err, len);
+	return shell_command(cmd, req, reply, err, len);
+}
 
 static void
 reload_event(const char *result, const char *detail)
@@ -213,7 +229,8 @@ lock_pidfile(void)
 	ssize_t	 n;
 
 	if (mkparent(pidfile) == -1 ||
-	    (pidfd = open(pidfile, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+	    (pidfd = open(pidfile, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0644)) == -1) {
 		fprintf(stderr, "hbd: cannot open pid file %s: %s\n", pidfile,
 		    strerror(errno));
 		return -1;
@@ -385,10 +402,11 @@ main(int argc, char **argv)
 {
 	struct conf_diag	 d;
 	struct conf		*c;
-	struct ctl_handlers	 h = { shell_status, shell_command };
+	struct ctl_handlers	 h = { shell_status, command };
 	const char		*sock = DEFAULT_SOCKET;
 	const char		*statedir = DEFAULT_STATE;
-	int			 ch, check = 0, dump = 0;
+	int			 ch, check = 0, dump = 0, export = -1;
+	const char		*xformat = NULL;
 	static const struct option longopts[] = {
 		{ "config-dir", required_argument, NULL, 'c' },
 		{ "config", required_argument, NULL, 'f' },
@@ -399,6 +417,8 @@ main(int argc, char **argv)
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "dump-config", no_argument, NULL, 'D' },
+		{ "export", required_argument, NULL, 'E' },
+		{ "format", required_argument, NULL, 'F' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -436,6 +456,17 @@ main(int argc, char **argv)
 		case 'D':
 			dump = 1;
 			break;
+		case 'E':
+			if ((export = export_pcmk_target(optarg)) == -1) {
+				fprintf(stderr, "hbd: --export: unknown target "
+				    "%s (pacemaker, pcs, crmsh, corosync)\n",
+				    optarg);
+				return 2;
+			}
+			break;
+		case 'F':
+			xformat = optarg;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -452,8 +483,14 @@ main(int argc, char **argv)
 		return 2;
 	}
 
+	if (xformat && (export == -1 ||
+	    (export = export_pcmk_format(xformat)) == -1)) {
+		fprintf(stderr, "hbd: --format: expected cib, pcs, crm, "
+		    "corosync or all (with --export pacemaker)\n");
+		return 2;
+	}
 	log_init("hbd", 1, -1);
-	copts.for_start = !check && !dump;
+	copts.for_start = !check && !dump && export == -1;
 	c = conf_load(&copts, &d);
 	print_diag(&d);
 	conf_diag_free(&d);
@@ -461,6 +498,20 @@ main(int argc, char **argv)
 		return 1;
 	if (dump)
 		conf_dump(c, stdout);
+	if (export != -1) {
+		struct buf	 b;
+		int		 n;
+
+		buf_init(&b);
+		n = export_pcmk(c, (unsigned)export, &b);
+		fwrite(b.data, 1, b.len, stdout);
+		buf_free(&b);
+		if (n)
+			fprintf(stderr, "hbd: export: %d thing(s) did not map; "
+			    "see the NOT EXPORTED comments\n", n);
+		conf_free(c);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
 	if (check || dump) {
 		if (check)
 			printf("configuration OK\n");

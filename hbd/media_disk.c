@@ -19,6 +19,7 @@
 
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -216,9 +217,24 @@ disk_servant_start(const char *dev, int me, int peer, uint32_t keepalive_ms,
 		return -1;
 	}
 	if (pid == 0) {
+		int	 s3;
+
 		ev_child_prepare();
-		close(sv[0]);
-		servant(sv[1], dev, me, peer, keepalive_ms);
+		/*
+		 * Nothing of hbd's but its end of the pair: a servant stuck
+		 * in the kernel outlives hbd, and must not keep the pid-file
+		 * lock (a restarted hbd would say "already running"), the
+		 * sockets or the other media open.
+		 */
+		if ((s3 = fcntl(sv[1], F_DUPFD, 10)) == -1 || dup2(s3, 3) == -1)
+			_exit(1);
+		if (syscall(SYS_close_range, 4U, ~0U, 0U) == -1) {
+			int	 i;
+
+			for (i = 4; i < 65536; i++)
+				close(i);
+		}
+		servant(3, dev, me, peer, keepalive_ms);
 	}
 	close(sv[1]);
 	set_nonblock(sv[0]);

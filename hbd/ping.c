@@ -1,10 +1,20 @@
 /*
  * ping: ICMP echo over one raw socket, never waiting for an answer.
- * Replies are matched by identifier and by source address; everything
- * else arriving on the raw socket (other processes' pings) is ignored.
+ *
+ * A reply counts only if it answers a request we sent: a random ICMP
+ * identifier (not the pid, which anyone can guess), and per request a
+ * sequence number and a 16-byte random nonce in the payload, which the
+ * replying host echoes. A reply must come from the request's address,
+ * carry its identifier, sequence and nonce, arrive within deadping, and
+ * counts once. Someone who cannot see our requests therefore cannot make
+ * a dead ping node look alive (which would stop an isolated node from
+ * releasing) or keep one alive; someone who sees them could answer them
+ * as well as the ping node can, which no echo protocol prevents.
+ * Everything else on the raw socket (other processes' pings) is ignored.
  */
 #include "config.h"
 
+#include <sys/random.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -19,9 +29,25 @@
 #include "ping.h"
 #include "util.h"
 
+#define PING_NONCE	16
+#define PING_OUTSTANDING 4	/* requests per address a reply may answer */
+
+struct preq {
+	uint16_t	 seq;
+	uint8_t		 nonce[PING_NONCE];
+	int64_t		 sent;		/* 0: none, or answered */
+};
+
 struct paddr {
 	struct in_addr	 addr;
 	int64_t		 last_reply;
+	struct preq	 req[PING_OUTSTANDING];
+	unsigned	 next;
+};
+
+struct echo {
+	struct icmphdr	 h;
+	uint8_t		 nonce[PING_NONCE];
 };
 
 struct pnode {
@@ -29,6 +55,7 @@ struct pnode {
 	struct paddr	 a[HBD_MAX_PING_ADDRS];
 	int		 up;
 	int64_t		 changed;
+	int64_t		 since;		/* configured since (mono ms) */
 };
 
 static const struct conf *conf;
@@ -41,7 +68,52 @@ static uint16_t		 ident, seq;
 static int64_t		 started;
 static int64_t		 ok_since;
 static void		(*changed_cb)(void);
-static struct log_rl	 rl;
+static struct log_rl	 rl, rl_forged;
+static uint8_t		 pool[256];
+static size_t		 pool_left;
+
+/*
+ * Random bytes without ever waiting: getrandom() in batches; before the
+ * kernel's pool is ready (never, once a system runs hbd) fall back to a
+ * clock-derived value rather than block the loop.
+ */
+static void
+random_bytes(void *out, size_t n)
+{
+	uint8_t	*o = out;
+	ssize_t	 r;
+
+	while (n > 0) {
+		if (pool_left == 0) {
+			r = getrandom(pool, sizeof(pool), GRND_NONBLOCK);
+			if (r <= 0) {
+				int64_t	 t = mono_us() ^ (int64_t)getpid() << 32;
+				size_t	 i;
+
+				for (i = 0; i < sizeof(pool); i++) {
+					t = t * 6364136223846793005LL + 1;
+					pool[i] = (uint8_t)(t >> 33);
+				}
+				r = sizeof(pool);
+			}
+			pool_left = (size_t)r;
+		}
+		*o++ = pool[--pool_left];
+		pool[pool_left] = 0;
+		n--;
+	}
+}
+
+static int
+nonce_equal(const uint8_t *a, const uint8_t *b)
+{
+	uint8_t	 d = 0;
+	size_t	 i;
+
+	for (i = 0; i < PING_NONCE; i++)
+		d |= a[i] ^ b[i];
+	return d == 0;
+}
 
 static uint16_t
 cksum(const void *p, size_t n)
@@ -62,26 +134,54 @@ static void
 send_all(void)
 {
 	struct sockaddr_in	 to;
-	struct icmphdr		 h;
+	struct echo		 e;
+	struct paddr		*pa;
+	struct preq		*rq;
 	int			 i, j;
 	unsigned		 supp;
 
 	for (i = 0; i < nnodes; i++)
 		for (j = 0; j < nodes[i].cp->naddr; j++) {
-			memset(&h, 0, sizeof(h));
-			h.type = ICMP_ECHO;
-			h.un.echo.id = htons(ident);
-			h.un.echo.sequence = htons(++seq);
-			h.checksum = cksum(&h, sizeof(h));
+			pa = &nodes[i].a[j];
+			rq = &pa->req[pa->next++ % PING_OUTSTANDING];
+			rq->seq = ++seq;
+			random_bytes(rq->nonce, sizeof(rq->nonce));
+			rq->sent = mono_ms();
+			memset(&e, 0, sizeof(e));
+			e.h.type = ICMP_ECHO;
+			e.h.un.echo.id = htons(ident);
+			e.h.un.echo.sequence = htons(rq->seq);
+			memcpy(e.nonce, rq->nonce, sizeof(e.nonce));
+			e.h.checksum = cksum(&e, sizeof(e));
 			memset(&to, 0, sizeof(to));
 			to.sin_family = AF_INET;
-			to.sin_addr = nodes[i].a[j].addr;
-			if (sendto(fd, &h, sizeof(h), MSG_DONTWAIT,
+			to.sin_addr = pa->addr;
+			if (sendto(fd, &e, sizeof(e), MSG_DONTWAIT,
 			    (struct sockaddr *)&to, sizeof(to)) == -1 &&
 			    log_rl_check(&rl, mono_ms(), 30000, &supp))
 				log_debug("ping %s: %s", nodes[i].cp->name,
 				    strerror(errno));
 		}
+}
+
+/* 1 when the reply answers an outstanding request of this address */
+static int
+answers(struct paddr *pa, const struct echo *e, int64_t now)
+{
+	uint16_t	 sq = ntohs(e->h.un.echo.sequence);
+	int		 k;
+
+	for (k = 0; k < PING_OUTSTANDING; k++) {
+		struct preq	*rq = &pa->req[k];
+
+		if (rq->sent == 0 || rq->seq != sq ||
+		    now - rq->sent > (int64_t)conf->deadping_ms ||
+		    !nonce_equal(rq->nonce, e->nonce))
+			continue;
+		rq->sent = 0;		/* one reply per request */
+		return 1;
+	}
+	return 0;
 }
 
 static void
@@ -101,7 +201,7 @@ evaluate(void)
 		if (up != nodes[i].up) {
 			/* before deadping has passed, silence proves nothing */
 			if (!up && nodes[i].up < 0 &&
-			    now - started < (int64_t)conf->deadping_ms)
+			    now - nodes[i].since < (int64_t)conf->deadping_ms)
 				continue;
 			nodes[i].up = up;
 			nodes[i].changed = now;
@@ -133,11 +233,13 @@ on_read(struct ev_io *w, int events, void *arg)
 	struct sockaddr_in	 from;
 	socklen_t		 fl;
 	ssize_t			 n;
-	int			 i, j, k, hit = 0;
+	int64_t			 now;
+	int			 i, j, k, hit = 0, mine;
+	unsigned		 supp;
 
 	for (k = 0; k < 64; k++) {
 		struct iphdr	*ip = (struct iphdr *)b;
-		struct icmphdr	*ic;
+		struct echo	 e;
 		size_t		 hl;
 
 		fl = sizeof(from);
@@ -148,18 +250,36 @@ on_read(struct ev_io *w, int events, void *arg)
 		if ((size_t)n < sizeof(*ip))
 			continue;
 		hl = (size_t)ip->ihl * 4;
-		if (hl < sizeof(*ip) || (size_t)n < hl + sizeof(*ic))
+		if (hl < sizeof(*ip) || (size_t)n < hl + sizeof(e.h))
 			continue;
-		ic = (struct icmphdr *)(b + hl);
-		if (ic->type != ICMP_ECHOREPLY || ntohs(ic->un.echo.id) != ident)
+		memcpy(&e.h, b + hl, sizeof(e.h));
+		if (e.h.type != ICMP_ECHOREPLY ||
+		    ntohs(e.h.un.echo.id) != ident)
 			continue;
+		/* ours by its identifier: now it must prove it */
+		memset(e.nonce, 0, sizeof(e.nonce));
+		mine = (size_t)n >= hl + sizeof(e);
+		if (mine)
+			memcpy(e.nonce, b + hl + sizeof(e.h), sizeof(e.nonce));
+		now = mono_ms();
 		for (i = 0; i < nnodes; i++)
-			for (j = 0; j < nodes[i].cp->naddr; j++)
-				if (nodes[i].a[j].addr.s_addr ==
-				    from.sin_addr.s_addr) {
-					nodes[i].a[j].last_reply = mono_ms();
+			for (j = 0; j < nodes[i].cp->naddr; j++) {
+				struct paddr	*pa = &nodes[i].a[j];
+
+				if (pa->addr.s_addr != from.sin_addr.s_addr)
+					continue;
+				if (mine && answers(pa, &e, now)) {
+					pa->last_reply = now;
 					hit = 1;
-				}
+				} else if (log_rl_check(&rl_forged, now, 30000,
+				    &supp))
+					log_warnx("ping %s: a reply from %s "
+					    "answers no request of ours (late, "
+					    "or forged); ignored (%u more "
+					    "since the last message)",
+					    nodes[i].cp->name,
+					    inet_ntoa(from.sin_addr), supp);
+			}
 	}
 	if (hit)
 		evaluate();
@@ -180,6 +300,7 @@ ping_start(const struct conf *c, void (*cb)(void))
 		memset(&nodes[i], 0, sizeof(nodes[i]));
 		nodes[i].cp = &c->pings[i];
 		nodes[i].up = -1;
+		nodes[i].since = mono_ms();
 		for (j = 0; j < c->pings[i].naddr; j++)
 			nodes[i].a[j].addr = c->pings[i].addr[j];
 	}
@@ -192,7 +313,9 @@ ping_start(const struct conf *c, void (*cb)(void))
 			nodes[i].up = 0;
 		return -1;
 	}
-	ident = (uint16_t)(getpid() & 0xffff);
+	/* random, so that a blind forger must guess it too */
+	random_bytes(&ident, sizeof(ident));
+	random_bytes(&seq, sizeof(seq));
 	started = mono_ms();
 	ev_io_init(&io, fd, "ping", on_read, NULL);
 	ev_io_start(&io, EV_READ);
@@ -211,6 +334,18 @@ ping_stop(void)
 		fd = -1;
 	}
 	nnodes = 0;
+}
+
+/* Ping nodes that have neither answered nor had their deadping pass. */
+int
+ping_unknown_count(void)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < nnodes; i++)
+		if (nodes[i].up < 0)
+			n++;
+	return n;
 }
 
 int
@@ -298,6 +433,7 @@ ping_reconf(const struct conf *c, void (*cb)(void))
 		nodes[i].cp = &c->pings[i];
 		nodes[i].up = -1;
 		nodes[i].changed = mono_ms();
+		nodes[i].since = mono_ms();
 		for (j = 0; j < c->pings[i].naddr; j++)
 			nodes[i].a[j].addr = c->pings[i].addr[j];
 		for (k = 0; k < nold; k++) {
@@ -305,12 +441,14 @@ ping_reconf(const struct conf *c, void (*cb)(void))
 				continue;
 			nodes[i].up = old[k].up;
 			nodes[i].changed = old[k].changed;
+			nodes[i].since = old[k].since;
 			for (j = 0; j < c->pings[i].naddr; j++)
 				for (l = 0; l < old[k].cp->naddr; l++)
 					if (old[k].a[l].addr.s_addr ==
 					    nodes[i].a[j].addr.s_addr)
-						nodes[i].a[j].last_reply =
-						    old[k].a[l].last_reply;
+						/* replies, and the requests
+						 * still out, stay valid */
+						nodes[i].a[j] = old[k].a[l];
 		}
 	}
 	evaluate();

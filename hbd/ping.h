@@ -17,6 +17,7 @@ int	ping_start(const struct conf *, void (*changed)(void));
 void	ping_stop(void);
 int	ping_reconf(const struct conf *, void (*changed)(void));
 int	ping_up_count(void);
+int	ping_unknown_count(void);	/* not known yet */
 int64_t	ping_ok_since(void);	/* mono ms since some ping node answers; 0 */
 int	ping_total(void);
 void	ping_status(struct jw *, int first_index); /* "ping" node entries */

@@ -1,8 +1,17 @@
 /*
  * rsc_exec: how each kind of resource agent is called and judged.
+ *
+ * heartbeat's scripts (resource.d and /etc/init.d alike) are run as
+ * heartbeat 3.0.6's ResourceManager ran them: "script ARG... ACTION" with
+ * the "::" arguments for both; "status" judged by its words on standard
+ * output only ("[Nn][Oo][Tt] *[Rr]unning" is stopped, then "[Rr]unning" or
+ * "OK" is running, anything else stopped; the exit status is ignored), its
+ * standard error going to the debug file as heartbeat's did; and
+ * heartbeat's environment (HA_DIR, HA_FUNCS, HA_LOGFILE, HA_DEBUGLOG, ...).
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +65,48 @@ instance_name(const struct conf_rsc *r, char *out, size_t len)
 			out[i] = '_';
 }
 
+static void
+ha_path(char *out, size_t len, const char *dir, const char *file)
+{
+	snprintf(out, len, "%s/%s", dir, file);
+}
+
+/*
+ * What heartbeat 3.0.6 exported to its resource scripts: heartbeat.c set
+ * HA_DIR, HA_FUNCS, HA_DATEFMT, HA_LOGFILE, HA_DEBUGLOG, HA_LOGFACILITY
+ * and HA_CURHOST; ResourceManager sourced shellfuncs, which exported
+ * HA_RCDIR, HA_RESOURCEDIR, HA_BIN, HA_FIFO, HA_DOCDIR and OCF_AGENTS.
+ * hbd's confdir is HA_DIR; HA_FUNCS names HA_DIR/shellfuncs as heartbeat
+ * did (hbd does not install one); HA_BIN is heartbeat's, where Debian's
+ * resource-agents keeps send_arp for the legacy resource.d/IPaddr. Only
+ * heartbeat's own kinds of script get these: OCF agents default them
+ * themselves (ocf-directories), and a wrong HA_BIN would hide send_arp.
+ */
+static void
+ha_env(const struct conf *conf, char **env, int *envc, int maxenv)
+{
+	const char	*dir = conf->confdir ? conf->confdir : "/etc/ha.d";
+	char		 p[PATH_MAX];
+
+	add_env(env, envc, maxenv, "HA_DIR", dir);
+	ha_path(p, sizeof(p), dir, "shellfuncs");
+	add_env(env, envc, maxenv, "HA_FUNCS", p);
+	ha_path(p, sizeof(p), dir, "rc.d");
+	add_env(env, envc, maxenv, "HA_RCDIR", p);
+	ha_path(p, sizeof(p), dir, "resource.d");
+	add_env(env, envc, maxenv, "HA_RESOURCEDIR", p);
+	ha_path(p, sizeof(p), dir, "ha.cf");
+	add_env(env, envc, maxenv, "HA_CF", p);
+	add_env(env, envc, maxenv, "HA_BIN", "/usr/libexec/heartbeat");
+	add_env(env, envc, maxenv, "HA_DATEFMT", "%b %d %T ");
+	add_env(env, envc, maxenv, "HA_LOGFILE",
+	    conf->logfile ? conf->logfile : "");
+	add_env(env, envc, maxenv, "HA_DEBUGLOG",
+	    conf->debugfile ? conf->debugfile : "");
+	ha_path(p, sizeof(p), HBD_OCF_ROOT, "resource.d/heartbeat/");
+	add_env(env, envc, maxenv, "OCF_AGENTS", p);
+}
+
 int
 rsc_exec_spawn(struct agent_run *run, const struct conf *conf, int group,
     int ri, enum core_act_kind a, uint32_t timeout_ms, agent_done_cb cb,
@@ -72,7 +123,9 @@ rsc_exec_spawn(struct agent_run *run, const struct conf *conf, int group,
 	if (r->path == NULL)
 		return -1;
 	argv[argc++] = r->path;
-	if (r->kind == RSC_HEARTBEAT || r->kind == RSC_HBD)
+	/* heartbeat passed the :: arguments to init.d scripts too */
+	if (r->kind == RSC_HEARTBEAT || r->kind == RSC_HBD ||
+	    r->kind == RSC_LSB)
 		for (i = 0; i < r->nargs; i++)
 			argv[argc++] = r->args[i];
 	argv[argc++] = (char *)rsc_exec_action_word(r, a);
@@ -91,6 +144,8 @@ rsc_exec_spawn(struct agent_run *run, const struct conf *conf, int group,
 		add_env(env, &envc, maxenv, "OCF_RESOURCE_PROVIDER",
 		    r->provider);
 	add_env(env, &envc, maxenv, "HA_CURHOST", conf->local);
+	if (r->kind == RSC_HEARTBEAT || r->kind == RSC_LSB)
+		ha_env(conf, env, &envc, maxenv);
 	add_env(env, &envc, maxenv, "HBD_NODE", conf->local);
 	add_env(env, &envc, maxenv, "HBD_GROUP", cg->name);
 	add_env(env, &envc, maxenv, "HA_D", conf->confdir);
@@ -119,10 +174,40 @@ rsc_exec_spawn(struct agent_run *run, const struct conf *conf, int group,
 
 	snprintf(label, sizeof(label), "%s %s", r->spec,
 	    rsc_exec_action_word(r, a));
+	/* heartbeat read a script's status from its stdout; its stderr
+	 * went to the debug log */
+	run->errfile = NULL;
+	if (a == CORE_STATUS &&
+	    (r->kind == RSC_HEARTBEAT || r->kind == RSC_LSB))
+		run->errfile = conf->debugfile ? conf->debugfile : "/dev/null";
 	rc = agent_spawn(run, argv, env, NULL, timeout_ms, label, cb, arg);
 	for (i = 0; i < envc; i++)
 		free(env[i]);
 	return rc;
+}
+
+/*
+ * heartbeat's patterns, as sh's case matched them on the whole output:
+ * "*[Nn][Oo][Tt]\ *[Rr]unning*" -> stopped, "*[Rr]unning*|*OK*" -> running,
+ * anything else stopped. Returns 1 running, 0 stopped.
+ */
+static int
+heartbeat_words(const char *o)
+{
+	const char	*p, *q;
+
+	for (p = o; *p; p++) {
+		if (strncasecmp(p, "not", 3) != 0)
+			continue;
+		for (q = p + 3; *q == ' '; q++)
+			;
+		if ((*q == 'R' || *q == 'r') && strncmp(q + 1, "unning", 6) == 0)
+			return 0;
+	}
+	for (p = o; *p; p++)
+		if ((*p == 'R' || *p == 'r') && strncmp(p + 1, "unning", 6) == 0)
+			return 1;
+	return strstr(o, "OK") != NULL;
 }
 
 /* Judge a status/monitor result: 1 running, 0 stopped, -1 failed. */
@@ -140,30 +225,15 @@ judge_status(const struct conf_rsc *r, const struct agent_run *run)
 			return 0;
 		return -1;
 	case RSC_LSB:
-		if (code == 0)
-			return 1;
-		if (code >= 1 && code <= 3)
-			return 0;
-		return -1;
-	case RSC_HEARTBEAT: {
-		/* heartbeat's ResourceManager looked at the words only */
-		const char	*o = run->out.data ? run->out.data : "";
-		const char	*p;
-
+	case RSC_HEARTBEAT:
+		/*
+		 * heartbeat's ResourceManager (we_own_resource): a case on
+		 * the stdout words, the exit status ignored; hbd's timeout
+		 * or a signal is a failure
+		 */
 		if (code == -1)
 			return -1;
-		for (p = o; (p = strcasestr(p, "not")) != NULL; p += 3) {
-			const char	*q = p + 3;
-
-			while (*q == ' ')
-				q++;
-			if (strncasecmp(q, "running", 7) == 0)
-				return 0;
-		}
-		if (strcasestr(o, "running") || strstr(o, "OK"))
-			return 1;
-		return 0;
-	}
+		return heartbeat_words(run->out.data ? run->out.data : "");
 	}
 	return -1;
 }

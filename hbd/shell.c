@@ -25,6 +25,7 @@
 #include "core.h"
 #include "event.h"
 #include "fence.h"
+#include "hb_compat.h"
 #include "log.h"
 #include "media.h"
 #include "member.h"
@@ -276,14 +277,39 @@ static void
 on_packet(int medium, const uint8_t *pkt, size_t len, const char *from,
     void *arg)
 {
+	struct hb_msg	 m;
+	int		 hc;
+
+	/*
+	 * Not hbd's own packet: perhaps heartbeat 3.0.6's (issue 20). A
+	 * peer that is heard, in any protocol, is alive.
+	 */
+	if (pkt != NULL && (len < 2 || pkt[0] != 'h' || pkt[1] != 'b')) {
+		memset(&m, 0, sizeof(m));
+		hc = hb_compat_rx(conf, pkt, len, &m);
+		if (hc == 1) {
+			core_rx_foreign(core, medium, &m, mono_ms());
+			drain();
+			return;
+		}
+		if (hc == 0)
+			return;		/* heartbeat's: not malformed */
+	}
 	core_rx(core, medium, pkt, len, from, mono_ms());
 	drain();
+}
+
+/* What the core is told: -1 while some ping node is not known yet. */
+static int
+ping_up_now(void)
+{
+	return ping_unknown_count() > 0 ? -1 : ping_up_count();
 }
 
 static void
 on_ping_change(void)
 {
-	core_ping(core, ping_up_count(), ping_total(), mono_ms());
+	core_ping(core, ping_up_now(), ping_total(), mono_ms());
 	drain();
 }
 
@@ -339,7 +365,7 @@ shell_start(struct conf *c, const struct shell_opts *o)
 	media_open_all(c, on_packet, NULL);
 	ping_start(c, on_ping_change);
 	if (c->npings > 0) {
-		core_ping(core, ping_up_count(), ping_total(), mono_ms());
+		core_ping(core, ping_up_now(), ping_total(), mono_ms());
 		drain();
 	}
 	core_start(core, mono_ms());

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <linux/watchdog.h>
@@ -33,6 +34,11 @@
 
 struct child {
 	char		*user;
+	uid_t		 uid;		/* resolved when the config was read */
+	gid_t		 gid;
+	char		*home;
+	gid_t		*groups;
+	int		 ngroups;
 	char		**argv;
 	int		 argc;
 	pid_t		 pid;
@@ -175,8 +181,7 @@ on_exit_status(pid_t pid, int status, void *arg)
 }
 
 static void
-child_env(const struct child *k, const struct passwd *pw, char **env,
-    int max)
+child_env(const struct child *k, char **env, int max)
 {
 	int	 n = 0, i;
 
@@ -189,9 +194,9 @@ child_env(const struct child *k, const struct passwd *pw, char **env,
 } while (0)
 	ADD("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 	    "/sbin:/bin");
-	ADD("HOME=%s", pw->pw_dir);
-	ADD("USER=%s", pw->pw_name);
-	ADD("LOGNAME=%s", pw->pw_name);
+	ADD("HOME=%s", k->home);
+	ADD("USER=%s", k->user);
+	ADD("LOGNAME=%s", k->user);
 	ADD("HA_D=%s", conf->confdir);
 	ADD("HA_CF=%s", conf->hacf_path ? conf->hacf_path : conf->conf_path);
 	ADD("HA_RESOURCEDIR=%s/resource.d", conf->confdir);
@@ -214,23 +219,16 @@ child_env(const struct child *k, const struct passwd *pw, char **env,
 static void
 spawn(struct child *k)
 {
-	struct passwd	*pw;
 	char		*env[HBD_MAX_ENV + 20];
 	int		 p[2], fd, i;
-	pid_t		 pid;
+	pid_t		 pid, parent = getpid();
 
-	if ((pw = getpwnam(k->user)) == NULL) {
-		log_warnx("respawn: no user %s for %s; not starting it",
-		    k->user, k->argv[0]);
-		k->gave_up = 1;
-		return;
-	}
 	if (pipe2(p, O_CLOEXEC) == -1) {
 		log_warn("respawn: pipe");
 		ev_timer_add(&k->restart, 5000);
 		return;
 	}
-	child_env(k, pw, env, (int)nitems(env));
+	child_env(k, env, (int)nitems(env));
 	if ((pid = fork()) == -1) {
 		log_warn("respawn: fork");
 		close(p[0]);
@@ -249,13 +247,22 @@ spawn(struct child *k)
 		dup2(p[1], 2);
 		for (fd = 3; fd < 1024; fd++)
 			close(fd);
-		if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
-		    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1) {
-			fprintf(stderr, "cannot become %s: %s\n", pw->pw_name,
+		if (setgroups((size_t)k->ngroups, k->groups) == -1 ||
+		    setgid(k->gid) == -1 || setuid(k->uid) == -1) {
+			fprintf(stderr, "cannot become %s: %s\n", k->user,
 			    strerror(errno));
 			_exit(1);
 		}
-		if (chdir(pw->pw_dir) == -1 && chdir("/") == -1)
+		/*
+		 * Dies with hbd: after a crash (KillMode=process keeps the
+		 * cgroup's resources running) a restarted hbd must not find
+		 * it still running beside its new copy. Set after setuid,
+		 * which clears it; and hbd may already be gone.
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 ||
+		    getppid() != parent)
+			_exit(1);
+		if (chdir(k->home) == -1 && chdir("/") == -1)
 			_exit(1);
 		execve(k->argv[0], k->argv, env);
 		fprintf(stderr, "cannot execute %s: %s\n", k->argv[0],
@@ -349,6 +356,14 @@ supervise_start(const struct conf *c)
 		k = &kids[nkids++];
 		memset(k, 0, sizeof(*k));
 		k->user = xstrdup(r->user);
+		k->uid = r->uid;
+		k->gid = r->gid;
+		k->home = xstrdup(r->home ? r->home : "/");
+		k->ngroups = r->ngroups;
+		k->groups = xcalloc((size_t)r->ngroups + 1, sizeof(gid_t));
+		if (r->ngroups > 0)
+			memcpy(k->groups, r->groups,
+			    (size_t)r->ngroups * sizeof(gid_t));
 		k->argc = r->argc;
 		k->argv = xcalloc((size_t)r->argc + 1, sizeof(char *));
 		for (j = 0; j < r->argc; j++)

@@ -178,8 +178,10 @@ ctl_call(struct ctl_conn *c, const char *json, int timeout_ms, int *type,
 	if (ctl_send(c, json) == -1) {
 		int	 e = errno;
 
-		/* hbd may have refused us on connect: read why */
-		if (ctl_recv(c, 1000, type, v, err, len) == 1)
+		/* hbd may have refused us on connect: its reason is
+		 * already queued, so a short wait suffices */
+		if (ctl_recv(c, timeout_ms < 250 ? timeout_ms : 250, type, v,
+		    err, len) == 1)
 			return 1;
 		snprintf(err, len, "send: %s", strerror(e));
 		return -1;

@@ -6,6 +6,7 @@
  * Requests:  {"cmd":"status"} {"cmd":"standby","which":"all|local|foreign"}
  *            {"cmd":"takeover","which":...} {"cmd":"move","group":G,"node":N}
  *            {"cmd":"reload"} {"cmd":"subscribe"}
+ *            {"cmd":"export","what":"pacemaker|pcs|crmsh|corosync"}
  * Replies:   CTL_OK with a JSON object, CTL_ERROR {"error":"reason"}
  * Events:    CTL_EVENT {"seq":N,"time_ms":...,"type":"...",...}
  */

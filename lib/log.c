@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "util.h"
 
 static const char *log_ident = "hbd";
 static int	log_stderr = 1;
@@ -96,7 +97,9 @@ log_verbose(void)
 static int
 open_logfile(const char *path)
 {
-	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	/* root writes here: never through a link someone planted */
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0640);
 }
 
 /* Called at start-up and at reload; keeps the old files if one fails. */
@@ -217,12 +220,18 @@ log_to_files(int prio, const char *msg)
 void
 log_vmsg(int prio, const char *fmt, va_list ap)
 {
-	char	 msg[1600];
+	char	 raw[1600], msg[1600];
 	int	 saved = errno;
 
 	if (prio == LOG_DEBUG && log_verbosity < 1 && debug_fd == -1)
 		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	/*
+	 * One message, one line, no terminal escapes: messages quote agent
+	 * output and names from the wire, and a log is read on terminals
+	 * and parsed by line.
+	 */
+	str_vis(msg, sizeof(msg), raw);
 	if (log_stderr && (prio != LOG_DEBUG || log_verbosity >= 1)) {
 		if (prio <= LOG_WARNING)
 			fprintf(stderr, "%s: %s: %s\n", log_ident,

@@ -14,6 +14,62 @@
 #include "log.h"
 #include "util.h"
 
+static int
+name_char(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
+}
+
+int
+node_name_ok(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!name_char((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+void
+name_clean(char *dst, size_t size, const char *src)
+{
+	size_t	 i;
+
+	if (size == 0)
+		return;
+	for (i = 0; src[i] && i + 1 < size; i++)
+		dst[i] = name_char((unsigned char)src[i]) ? src[i] : '_';
+	dst[i] = '\0';
+}
+
+void
+str_vis(char *dst, size_t size, const char *src)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 o = 0;
+	unsigned char		 ch;
+
+	if (size == 0)
+		return;
+	for (; (ch = (unsigned char)*src) != '\0'; src++) {
+		if ((ch >= 0x20 && ch != 0x7f) || ch == '\t') {
+			if (o + 1 >= size)
+				break;
+			dst[o++] = (char)ch;
+			continue;
+		}
+		if (o + 4 >= size)
+			break;
+		dst[o++] = '\\';
+		dst[o++] = 'x';
+		dst[o++] = hex[ch >> 4];
+		dst[o++] = hex[ch & 15];
+	}
+	dst[o] = '\0';
+}
+
 int64_t
 mono_ms(void)
 {

@@ -38,6 +38,17 @@ void	 buf_printf(struct buf *, const char *, ...)
 void	 buf_drop(struct buf *, size_t);
 const char *buf_cstr(struct buf *);
 
+/*
+ * Names that come from the wire or from other programs: a node name is
+ * 1 or more of [A-Za-z0-9._-] (what hostnames use), nothing that a shell,
+ * a terminal or a log parser could take for something else.
+ */
+int	 node_name_ok(const char *);
+/* dst = src with every byte outside that set replaced by '_' */
+void	 name_clean(char *dst, size_t, const char *src);
+/* dst = src with control bytes (< 0x20 but tab, 0x7f) written as \xNN */
+void	 str_vis(char *dst, size_t, const char *src);
+
 /* "3.2s ago"-style rendering used by hbctl and logs */
 void	 fmt_ago(char *, size_t, int64_t ms);
 void	 fmt_ms(char *, size_t, int64_t ms);

@@ -14,6 +14,7 @@ dist_man5_MANS = \
 dist_man8_MANS = \
 	man/hbd.8 \
 	man/hbctl.8 \
+	man/fence_hbd.8 \
 	man/cl_status.8 \
 	man/hb_standby.8 \
 	man/hb_takeover.8

@@ -19,9 +19,10 @@ LAB="iproute2 iputils-ping iputils-arping socat util-linux procps psmisc
 SERVICES="apache2 nfs-ganesha nfs-ganesha-vfs rpcbind nfs-common
 	libnfs-utils snmpd snmptrapd snmp libsnmp-base"
 CHECKS="smitools resource-agents cluster-glue libxml2-utils monitoring-plugins-standard
-	valgrind clang libclang-rt-14-dev
+	valgrind clang libclang-rt-14-dev heartbeat tshark
 	nagios4-core snmptt python3-yaml systemd logrotate
-	dpkg-dev debhelper lintian"
+	dpkg-dev debhelper lintian heartbeat
+	pacemaker-cli-utils corosync pacemaker pacemaker-resource-agents crmsh pcs"
 
 missing=""
 for p in $BUILD $LAB $SERVICES $CHECKS; do

@@ -136,8 +136,8 @@ static void
 loop(int sigfd)
 {
 	struct pollfd	 pfd[MAX_POLL];
-	int		 n, nsnmp, hb, timeout, r;
-	short		 ev = 0;
+	int		 n, nsnmp, hb, mvi, timeout, r, mt;
+	short		 ev = 0, mev = 0;
 	int64_t		 now;
 
 	for (;;) {
@@ -153,6 +153,15 @@ loop(int sigfd)
 			pfd[n].revents = 0;
 			hb = n++;
 		}
+		/* a SET's move request, answered without blocking */
+		mvi = -1;
+		if ((pfd[n].fd = hl_move_fd(&mev)) != -1) {
+			pfd[n].events = mev;
+			pfd[n].revents = 0;
+			mvi = n++;
+		}
+		if ((mt = hl_move_timeout(now)) >= 0 && mt < timeout)
+			timeout = mt;
 		nsnmp = agentx_prepare(pfd + n, MAX_POLL - n, &timeout);
 		r = poll(pfd, (nfds_t)(n + nsnmp), timeout);
 		if (r == -1 && errno != EINTR)
@@ -162,6 +171,8 @@ loop(int sigfd)
 		/* net-snmp first: a lost session is noticed before we send */
 		agentx_dispatch(pfd + n, r > 0 ? nsnmp : 0);
 		hl_run(mono_ms(), hb >= 0 && r > 0 ? pfd[hb].revents : 0);
+		hl_move_run(mono_ms(), mvi >= 0 && r > 0 ? pfd[mvi].revents :
+		    0);
 		traps_flush();
 	}
 }

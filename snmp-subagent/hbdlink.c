@@ -267,44 +267,125 @@ hl_stop(void)
 	hl.open = hl.up = 0;
 }
 
-int
-hl_move(const char *group, const char *node, int timeout_ms, char *err,
-    size_t errlen)
-{
+/* the move a SET is waiting for */
+static struct {
 	struct ctl_conn	 c;
+	int		 active;
+	int64_t		 deadline;
+	hl_move_cb	 done;
+	void		*arg;
+} mv;
+
+static void
+move_finish(int r, const char *err)
+{
+	hl_move_cb	 done = mv.done;
+	void		*arg = mv.arg;
+
+	ctl_disconnect(&mv.c);
+	buf_free(&mv.c.in);
+	buf_free(&mv.c.out);
+	mv.active = 0;
+	mv.done = NULL;
+	done(arg, r, err);
+}
+
+int
+hl_move_start(const char *group, const char *node, int timeout_ms,
+    hl_move_cb done, void *arg, char *err, size_t errlen)
+{
 	struct buf	 req;
 	struct jw	 w;
-	struct jval	*v = NULL;
-	int		 type = 0, r;
 
+	if (mv.active) {
+		snprintf(err, errlen, "another move is in progress");
+		return -1;
+	}
 	buf_init(&req);
 	jw_init(&w, &req);
 	jw_obj_begin(&w, NULL);
 	jw_str(&w, "cmd", "move");
 	jw_str(&w, "group", group);
 	jw_str(&w, "node", node);
+	/* hbd holds this request to snmp_write even if we run as root */
+	jw_str(&w, "client", "hbd-snmp");
 	jw_obj_end(&w);
 
-	ctl_conn_init(&c);
-	if (ctl_connect(&c, hl.path, 1) == -1) {
+	ctl_conn_init(&mv.c);
+	if (ctl_connect(&mv.c, hl.path, 1) == -1) {
 		snprintf(err, errlen, "cannot reach hbd: %s", strerror(errno));
 		buf_free(&req);
 		return -1;
 	}
-	/* a fresh socket takes the small request at once, non-blocking */
-	r = ctl_call(&c, buf_cstr(&req), timeout_ms, &type, &v, err, errlen);
-	if (r == 1 && type == CTL_OK)
-		r = 0;
-	else if (r == 1) {
-		snprintf(err, errlen, "%s", json_get_str(v, "error") ?
-		    json_get_str(v, "error") : "refused");
-		r = 1;
-	} else
-		r = -1;
-	json_free(v);
-	ctl_disconnect(&c);
-	buf_free(&c.in);
-	buf_free(&c.out);
+	/* queued; a fresh socket normally takes it at once */
+	if (ctl_send(&mv.c, buf_cstr(&req)) == -1) {
+		snprintf(err, errlen, "send: %s", strerror(errno));
+		ctl_disconnect(&mv.c);
+		buf_free(&mv.c.in);
+		buf_free(&mv.c.out);
+		buf_free(&req);
+		return -1;
+	}
 	buf_free(&req);
-	return r;
+	mv.active = 1;
+	mv.deadline = mono_ms() + timeout_ms;
+	mv.done = done;
+	mv.arg = arg;
+	return 0;
+}
+
+int
+hl_move_fd(short *events)
+{
+	if (!mv.active)
+		return -1;
+	*events = POLLIN | (mv.c.out.len ? POLLOUT : 0);
+	return mv.c.fd;
+}
+
+int
+hl_move_timeout(int64_t now)
+{
+	if (!mv.active)
+		return -1;
+	return mv.deadline <= now ? 0 : (int)(mv.deadline - now);
+}
+
+void
+hl_move_run(int64_t now, short revents)
+{
+	struct jval	*v = NULL;
+	char		 err[256];
+	int		 type = 0, r;
+
+	if (!mv.active)
+		return;
+	if ((revents & POLLOUT) && ctl_flush(&mv.c) == -1) {
+		snprintf(err, sizeof(err), "send: %s", strerror(errno));
+		move_finish(-1, err);
+		return;
+	}
+	if (revents & (POLLIN | POLLHUP | POLLERR)) {
+		r = ctl_fill(&mv.c);
+		err[0] = '\0';
+		if (ctl_take(&mv.c, &type, &v, err, sizeof(err)) == 1) {
+			if (type == CTL_OK)
+				move_finish(0, NULL);
+			else {
+				snprintf(err, sizeof(err), "%s",
+				    json_get_str(v, "error") ?
+				    json_get_str(v, "error") : "refused");
+				move_finish(1, err);
+			}
+			json_free(v);
+			return;
+		}
+		if (r == -1 || err[0] != '\0') {
+			move_finish(-1, err[0] ? err :
+			    "hbd closed the connection");
+			return;
+		}
+	}
+	if (now >= mv.deadline)
+		move_finish(-1, "timed out");
 }

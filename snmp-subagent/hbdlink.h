@@ -2,8 +2,8 @@
  * hbdlink: hbd-snmp's connection to hbd's control socket. One long-lived
  * non-blocking subscription feeds the cache (snapshot, events, a status
  * poll every second and after each burst of events); a separate
- * short-lived blocking connection carries a move request for a SET.
- * Never blocks the main loop except inside hl_move(), which is bounded.
+ * short-lived connection carries a move request for a SET, also driven
+ * from the main loop. Never blocks.
  */
 #ifndef HBD_SNMP_HBDLINK_H
 #define HBD_SNMP_HBDLINK_H
@@ -31,10 +31,18 @@ int	 hl_timeout(int64_t now);
 void	 hl_run(int64_t now, short revents);
 
 /*
- * Ask hbd to move a group, on a connection of its own, waiting at most
- * timeout_ms. 0 accepted, 1 refused (err says why), -1 no answer.
+ * Ask hbd to move a group, on a connection of its own, without waiting:
+ * done(arg, r, err) is called later from hl_move_run() with r = 0
+ * accepted, 1 refused (err says why), -1 no answer within timeout_ms (or
+ * the connection failed). One move at a time (net-snmp runs one SET at a
+ * time): returns -1 with err set when it cannot start, 0 when started.
  */
-int	 hl_move(const char *group, const char *node, int timeout_ms,
-	    char *err, size_t errlen);
+typedef void (*hl_move_cb)(void *arg, int r, const char *err);
+int	 hl_move_start(const char *group, const char *node, int timeout_ms,
+	    hl_move_cb done, void *arg, char *err, size_t errlen);
+/* poll(2) set-up for the move in progress: fd (-1 if none), events */
+int	 hl_move_fd(short *events);
+int	 hl_move_timeout(int64_t now);	/* ms until it times out; -1 none */
+void	 hl_move_run(int64_t now, short revents);
 
 #endif

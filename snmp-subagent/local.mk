@@ -21,8 +21,9 @@ snmp_subagent_hbd_snmp_LDADD = libhbdcommon.a $(SNMP_LIBS)
 
 # the system test (real snmpd, hbd and snmptrapd in namespaces; root),
 # its lab helper, and the benchmark (run by hand, not by make check)
-TESTS += tests/snmp/subagent.test
-EXTRA_DIST += tests/snmp/subagent.test tests/snmp/snmplab.sh \
+TESTS += tests/snmp/subagent.test tests/snmp/nonblocking.test
+EXTRA_DIST += tests/snmp/subagent.test tests/snmp/nonblocking.test \
+	tests/snmp/snmplab.sh \
 	tests/bench/snmp-bench.sh
 
 # the manual page (man/local.mk leaves it to this build) and the snmpd

@@ -202,18 +202,20 @@ is_admin_owner(const oid *name, size_t len)
 }
 
 static void
-do_set(int mode, netsnmp_request_info *r)
+do_set(netsnmp_mib_handler *h, netsnmp_handler_registration *rg,
+    netsnmp_agent_request_info *ri, netsnmp_request_info *r)
 {
 	netsnmp_variable_list	*vb = r->requestvb;
 	size_t			 pre = ROOT_LEN + 3;
 	int			 err;
 
 	if (!is_admin_owner(vb->name, vb->name_length)) {
-		if (mode == MODE_SET_RESERVE1)
+		if (ri->mode == MODE_SET_RESERVE1)
 			netsnmp_request_set_error(r, SNMP_ERR_NOTWRITABLE);
 		return;
 	}
-	err = mib_groups_set(mode, r, vb->name + pre, vb->name_length - pre);
+	err = mib_groups_set(h, rg, ri, r, vb->name + pre,
+	    vb->name_length - pre);
 	if (err != SNMP_ERR_NOERROR)
 		netsnmp_request_set_error(r, err);
 }
@@ -241,7 +243,7 @@ handler(netsnmp_mib_handler *h, netsnmp_handler_registration *rg,
 		case MODE_SET_COMMIT:
 		case MODE_SET_FREE:
 		case MODE_SET_UNDO:
-			do_set(ri->mode, r);
+			do_set(h, rg, ri, r);
 			break;
 		default:
 			netsnmp_request_set_error(r, SNMP_ERR_GENERR);

@@ -62,7 +62,8 @@ void	 mv_timestamp(struct mib_val *, int64_t changed_mono, int rule);
 void	 mib_daemon_collect(const struct cache *);
 void	 mib_nodes_collect(const struct cache *);
 void	 mib_groups_collect(const struct cache *);
-int	 mib_groups_set(int mode, netsnmp_request_info *, const oid *idx,
-	    size_t idxlen);
+int	 mib_groups_set(netsnmp_mib_handler *, netsnmp_handler_registration *,
+	    netsnmp_agent_request_info *, netsnmp_request_info *,
+	    const oid *idx, size_t idxlen);
 
 #endif

@@ -6,13 +6,17 @@
  * A set is validated in RESERVE1 against the cache (row exists, writes
  * enabled in hbd's config, OCTET STRING of at most 64 octets naming a
  * cluster node) and carried out in ACTION as 'hbctl move' does, on a
- * connection of its own with a bounded wait. The wait is shorter than
- * snmpd's default agentXTimeout (1 s) so that resourceUnavailable reaches
- * the manager instead of snmpd's own genErr; hbd answers at once because
- * it only accepts the move. The outcome is reported by notifications.
+ * connection of its own. The ACTION is delegated (net-snmp's delegated
+ * requests): the handler returns at once, the main loop keeps serving
+ * and sending traps, and the request is completed when hbd answers or
+ * after MOVE_TIMEOUT_MS. That bound is shorter than snmpd's default
+ * agentXTimeout (1 s) so that resourceUnavailable reaches the manager
+ * instead of snmpd's own genErr; hbd answers at once because it only
+ * accepts the move. The outcome is reported by notifications.
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -166,13 +170,67 @@ reserve(const struct c_group *g, const netsnmp_variable_list *vb)
 	return SNMP_ERR_NOERROR;
 }
 
-static int
-action(const struct c_group *g, const netsnmp_variable_list *vb)
+/* what a delegated ACTION needs when hbd's answer comes */
+struct pending_move {
+	netsnmp_delegated_cache	*dc;
+	uint32_t		 index;
+	char			 group[256];
+	char			 node[NODE_NAME_MAX + 1];
+};
+
+static void
+move_done(void *arg, int r, const char *err)
 {
+	struct pending_move	*pm = arg;
+	netsnmp_delegated_cache	*dc;
+	netsnmp_request_info	*req;
+
+	dc = netsnmp_handler_check_cache(pm->dc);
+	switch (r) {
+	case 0:
+		accepted = pm->index;
+		log_notice("SNMP set hbdGroupAdminOwner.%u: moving group %s "
+		    "to %s", pm->index, pm->group, pm->node);
+		break;
+	case 1:
+		log_warnx("SNMP set hbdGroupAdminOwner.%u: hbd refused to "
+		    "move group %s to %s: %s", pm->index, pm->group, pm->node,
+		    err);
+		break;
+	default:
+		log_warnx("SNMP set hbdGroupAdminOwner.%u: no answer from hbd "
+		    "within %d ms (%s); group %s not moved", pm->index,
+		    MOVE_TIMEOUT_MS, err, pm->group);
+		break;
+	}
+	if (dc == NULL) {
+		/* the agent gave the request up meanwhile (snmpd timed out) */
+		log_warnx("SNMP set hbdGroupAdminOwner.%u: the request was "
+		    "abandoned before hbd answered", pm->index);
+		free(pm);
+		return;
+	}
+	req = dc->requests;
+	req->delegated = 0;
+	if (r == 1)
+		netsnmp_request_set_error(req, SNMP_ERR_INCONSISTENTVALUE);
+	else if (r != 0)
+		netsnmp_request_set_error(req, SNMP_ERR_RESOURCEUNAVAILABLE);
+	netsnmp_free_delegated_cache(dc);
+	free(pm);
+	/* let the agent finish the set now rather than at the next wake-up */
+	netsnmp_check_outstanding_agent_requests();
+}
+
+static int
+action(const struct c_group *g, netsnmp_mib_handler *h,
+    netsnmp_handler_registration *rg, netsnmp_agent_request_info *ri,
+    netsnmp_request_info *r)
+{
+	const netsnmp_variable_list *vb = r->requestvb;
 	const struct c_node	*n;
+	struct pending_move	*pm;
 	char			 name[NODE_NAME_MAX + 1], err[256];
-	char			 group[256], node[NODE_NAME_MAX + 1];
-	int			 r;
 
 	/* hbd went away (or renumbered) between the two phases */
 	if (g == NULL)
@@ -186,31 +244,35 @@ action(const struct c_group *g, const netsnmp_variable_list *vb)
 		    "already there", g->index, n->name, g->name);
 		return SNMP_ERR_NOERROR;
 	}
-	snprintf(group, sizeof(group), "%s", g->name);
-	snprintf(node, sizeof(node), "%s", n->name);
-	r = hl_move(group, node, MOVE_TIMEOUT_MS, err, sizeof(err));
-	switch (r) {
-	case 0:
-		accepted = g->index;
-		log_notice("SNMP set hbdGroupAdminOwner.%u: moving group %s "
-		    "to %s", g->index, group, node);
-		return SNMP_ERR_NOERROR;
-	case 1:
-		log_warnx("SNMP set hbdGroupAdminOwner.%u: hbd refused to "
-		    "move group %s to %s: %s", g->index, group, node, err);
-		return SNMP_ERR_INCONSISTENTVALUE;
-	default:
-		log_warnx("SNMP set hbdGroupAdminOwner.%u: no answer from hbd "
-		    "within %d ms (%s); group %s not moved", g->index,
-		    MOVE_TIMEOUT_MS, err, group);
+	pm = calloc(1, sizeof(*pm));
+	if (pm == NULL)
+		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	pm->index = g->index;
+	snprintf(pm->group, sizeof(pm->group), "%s", g->name);
+	snprintf(pm->node, sizeof(pm->node), "%s", n->name);
+	pm->dc = netsnmp_create_delegated_cache(h, rg, ri, r, NULL);
+	if (pm->dc == NULL) {
+		free(pm);
 		return SNMP_ERR_RESOURCEUNAVAILABLE;
 	}
+	if (hl_move_start(pm->group, pm->node, MOVE_TIMEOUT_MS, move_done,
+	    pm, err, sizeof(err)) == -1) {
+		log_warnx("SNMP set hbdGroupAdminOwner.%u: %s; group %s not "
+		    "moved", pm->index, err, pm->group);
+		netsnmp_free_delegated_cache(pm->dc);
+		free(pm);
+		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	}
+	r->delegated = 1;
+	return SNMP_ERR_NOERROR;
 }
 
 int
-mib_groups_set(int mode, netsnmp_request_info *r, const oid *idx,
+mib_groups_set(netsnmp_mib_handler *h, netsnmp_handler_registration *rg,
+    netsnmp_agent_request_info *ri, netsnmp_request_info *r, const oid *idx,
     size_t idxlen)
 {
+	int	 mode = ri->mode;
 	const struct c_group	*g = NULL;
 
 	if (idxlen == 1 && cache_get() != NULL)
@@ -220,7 +282,7 @@ mib_groups_set(int mode, netsnmp_request_info *r, const oid *idx,
 		accepted = 0;
 		return reserve(g, r->requestvb);
 	case MODE_SET_ACTION:
-		return action(g, r->requestvb);
+		return action(g, h, rg, ri, r);
 	case MODE_SET_UNDO:
 		/* another varbind of the same PDU failed after the move was
 		 * accepted: a move cannot be taken back, say so */

@@ -372,10 +372,18 @@ auth_trap(const struct jval *ev)
 {
 	struct tb	 t;
 	int64_t		 count = json_get_int(ev, "count", 0);
+	const char	*node = json_get_str(ev, "node");
+	char		 clean[65];
 
+	/*
+	 * The node a bad packet claims to be: hbd passes only names made of
+	 * [A-Za-z0-9._-], and this says so again, since trap handlers (the
+	 * SNMPTT rule) put varbinds on shell command lines.
+	 */
+	name_clean(clean, sizeof(clean), node ? node : "");
 	tb_start(&t, N_AUTH_FAILURE);
 	tb_str(&t, OBJ(8, 5), zero, 1, json_get_str(ev, "source"), 255);
-	tb_str(&t, OBJ(8, 6), zero, 1, json_get_str(ev, "node"), 64);
+	tb_str(&t, OBJ(8, 6), zero, 1, clean, 64);
 	tb_int(&t, OBJ(8, 7), zero, 1, ASN_INTEGER,
 	    auth_reason(json_get_str(ev, "reason")));
 	tb_int(&t, OBJ(3, 3), zero, 1, ASN_COUNTER,

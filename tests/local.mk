@@ -11,25 +11,40 @@ AM_TESTS_ENVIRONMENT = \
 UNIT_TESTS = \
 	tests/unit/test_auth \
 	tests/unit/test_hb_msg \
+	tests/unit/test_hb_classic \
 	tests/unit/test_member \
 	tests/unit/test_json \
-	tests/unit/test_conf
+	tests/unit/test_conf \
+	tests/unit/test_state \
+	tests/unit/test_export_pcmk
 if HAVE_CMOCKA
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
+else
+# without cmocka the suite says SKIP and why, never just fewer tests
+TESTS += tests/unit/no-cmocka.test
 endif
+EXTRA_DIST += tests/unit/no-cmocka.test
 UNIT_LDADD = $(HBD_LIBS) $(CMOCKA_LIBS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -Wno-missing-prototypes
 tests_unit_test_auth_LDADD = $(UNIT_LDADD)
 tests_unit_test_auth_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_hb_msg_LDADD = $(UNIT_LDADD)
 tests_unit_test_hb_msg_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_hb_classic_LDADD = $(UNIT_LDADD)
+tests_unit_test_hb_classic_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_member_LDADD = $(UNIT_LDADD)
 tests_unit_test_member_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_json_LDADD = $(UNIT_LDADD)
 tests_unit_test_json_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conf_LDADD = $(UNIT_LDADD)
 tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_state_LDADD = $(UNIT_LDADD)
+tests_unit_test_state_CFLAGS = $(UNIT_CFLAGS)
+# fsync made slow (a throttled disk) by the test itself
+tests_unit_test_state_LDFLAGS = -Wl,--wrap=fsync
+tests_unit_test_export_pcmk_LDADD = $(UNIT_LDADD)
+tests_unit_test_export_pcmk_CFLAGS = $(UNIT_CFLAGS)
 
 # --- the decision core links no I/O, clock or process call ---
 TESTS += tests/unit/core-purity.test
@@ -39,9 +54,11 @@ EXTRA_DIST += tests/unit/core-purity.test
 include tests/sim/local.mk
 
 # --- configuration tests through hbd -n ---
-TESTS += tests/conf/conf.test tests/conf/equiv.test
-EXTRA_DIST += tests/conf/conf.test tests/conf/equiv.test tests/conf/bad \
-	tests/conf/good
+TESTS += tests/conf/conf.test tests/conf/equiv.test tests/conf/corpus.test \
+	tests/conf/export.test
+EXTRA_DIST += tests/conf/conf.test tests/conf/equiv.test tests/conf/corpus.test \
+	tests/conf/corpus tests/conf/bad \
+	tests/conf/good tests/conf/export.test tests/conf/cib-facts.py
 
 # --- resource agents (real ip, mounts, apache2, ganesha; root) ---
 TESTS += $(AGENT_TESTS)
@@ -67,6 +84,7 @@ SYSTEM_TESTS = \
 	tests/system/12-bad-packets.test \
 	tests/system/13-late-heartbeat.test \
 	tests/system/14-replay-restart.test \
+	tests/system/15-hostile-names.test \
 	tests/system/20-classic-failover.test \
 	tests/system/21-nfs-failover.test \
 	tests/system/22-resource-failures.test \
@@ -75,18 +93,32 @@ SYSTEM_TESTS = \
 	tests/system/25-ocf-agents.test \
 	tests/system/26-reload.test \
 	tests/system/27-stop-retry.test \
-	tests/system/28-resource-timing.test \
+	tests/system/28-heartbeat-scripts.test \
+	tests/system/28-ping-forged.test \
+	tests/system/29-resource-timing.test \
 	tests/system/30-control.test \
+	tests/system/31-cl-status-heartbeat.test \
+	tests/system/31-control-limits.test \
 	tests/system/40-partition-fence.test \
 	tests/system/41-partition-ping.test \
 	tests/system/42-partition-heal.test \
 	tests/system/43-fence-failure.test \
 	tests/system/44-disk-heartbeat.test \
 	tests/system/45-stonith-host.test \
+	tests/system/46-fence-scope.test \
 	tests/system/50-snmp-traps.test \
-	tests/system/60-supervision.test
+	tests/system/60-supervision.test \
+	tests/system/61-crash-leftovers.test \
+	tests/system/62-file-safety.test \
+	tests/system/70-heartbeat-peer.test \
+	tests/system/70-pacemaker.test \
+	tests/system/71-rolling-migration.test \
+	tests/system/72-compat-heartbeat.test
 TESTS += $(SYSTEM_TESTS)
-EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper
+EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper \
+	tests/lib/heartbeat.sh scripts/hb-capture.sh bench/lib.sh bench/reaper.c
+# 70-pacemaker: three nodes with Corosync and Pacemaker, the benchmark's probe
+EXTRA_DIST += tests/lib/pcmk.sh bench/probe.c
 
 # --- libFuzzer: every parser, briefly, plus the regression inputs ---
 TESTS += tests/fuzz/fuzz.test

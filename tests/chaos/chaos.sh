@@ -4,6 +4,8 @@
 #
 #   tests/chaos/chaos.sh [--seed N] [--duration SECONDS] [--report FILE]
 #                        [--kinds K1,K2,...] [--prefix P]
+#   tests/chaos/chaos.sh --seed N --plan COUNT   (the first COUNT faults of
+#                        seed N with every drawn parameter; no lab, no root)
 #
 # The classic setup (VIP + shared ext4 disk + apache2 + an NFS export by
 # nfs-ganesha + a test agent), the lab fence, snmpd + hbd-snmp on both
@@ -45,6 +47,7 @@ seed=
 duration=300
 report=
 kinds=
+plan=
 prefix=hbchaos$$
 prefix=${prefix:0:11}
 while [ $# -gt 0 ]; do
@@ -54,6 +57,7 @@ while [ $# -gt 0 ]; do
 	--report) report=$2; shift 2 ;;
 	--kinds) kinds=$2; shift 2 ;;
 	--prefix) prefix=$2; shift 2 ;;
+	--plan) plan=$2; shift 2 ;;
 	-h|--help) sed -n '2,36p' "$0"; exit 0 ;;
 	*) echo "chaos: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -61,7 +65,105 @@ done
 if [ -z "$seed" ]; then
 	seed=$(( $(od -An -N4 -tu4 /dev/urandom) % 2147483647 ))
 fi
-case $seed$duration in *[!0-9]*) echo "chaos: --seed and --duration are numbers" >&2; exit 2 ;; esac
+case $seed$duration$plan in *[!0-9]*) echo "chaos: --seed and --duration are numbers" >&2; exit 2 ;; esac
+
+# -------------------------------------------------------------- the PRNG
+
+# A 31-bit LCG of our own: the same seed gives the same fault sequence on
+# any bash, and only the planner draws from it (never anything that
+# depends on timing), so the sequence does not depend on what happened.
+rng=$(( seed % 2147483647 ))
+[ "$rng" -ne 0 ] || rng=1
+rnd() {	# N -> R in 0..N-1
+	rng=$(( (rng * 1103515245 + 12345) & 0x7fffffff ))
+	R=$(( (rng >> 8) % $1 ))
+}
+pick() {	# WORDS... -> R = one of them
+	rnd $#
+	shift "$R"
+	R=$1
+}
+
+ALL_KINDS="kill9_fast kill9_slow poweroff sigstop hb_cut serial_cut partition
+loss delay apache_kill hang_start hang_stop storm snmp_restart reload_broken
+statedir_full"
+# weights: how many cards of each kind in one shuffled deck
+declare -A WEIGHT=([kill9_fast]=3 [kill9_slow]=2 [poweroff]=3 [sigstop]=3
+[hb_cut]=2 [serial_cut]=2 [partition]=3 [loss]=2 [delay]=2 [apache_kill]=3
+[hang_start]=1 [hang_stop]=1 [storm]=3 [snmp_restart]=2 [reload_broken]=2
+[statedir_full]=2)
+if [ -n "$kinds" ]; then
+	for k in ${kinds//,/ }; do
+		[ -n "${WEIGHT[$k]:-}" ] || { echo "chaos: unknown kind $k" >&2; exit 2; }
+	done
+	ALL_KINDS=${kinds//,/ }
+fi
+DECK=()
+deal() {	# Fisher-Yates over the weighted deck
+	local k i j t
+	DECK=()
+	for k in $ALL_KINDS; do
+		for ((i = 0; i < WEIGHT[$k]; i++)); do DECK+=("$k"); done
+	done
+	for ((i = ${#DECK[@]} - 1; i > 0; i--)); do
+		rnd $((i + 1)); j=$R
+		t=${DECK[i]}; DECK[i]=${DECK[j]}; DECK[j]=$t
+	done
+}
+# plan_next: kind, role and four parameters, always five draws after the
+# card, whatever the kind uses, so the stream stays aligned.
+plan_next() {
+	[ ${#DECK[@]} -gt 0 ] || deal
+	kind=${DECK[0]}
+	DECK=("${DECK[@]:1}")
+	pick owner standby; role=$R
+	rnd 1000; P1=$R
+	rnd 1000; P2=$R
+	rnd 1000; P3=$R
+	rnd 1000; P4=$R
+	# what the fault itself needs, drawn here in the order the faults
+	# used to draw it, so that --plan sees the whole stream
+	X_MS= X_STORM= X_V=
+	case $kind in
+	delay) pick 200 400 700 1000 1300; X_MS=$R ;;
+	storm)
+		local i n c
+		for ((i = 0; i < 4 + P1 % 5; i++)); do
+			rnd 2; n=$((R + 1))
+			pick standby takeover move1 move2; c=$R
+			pick 0 0.1 0.3 0.7 1.5
+			X_STORM="$X_STORM $n:$c:$R"
+		done ;;
+	reload_broken)
+		pick badtime unknown nodes groups garbage empty authperm; X_V=$R ;;
+	esac
+	rnd 3; CALM=$((1 + R))
+}
+
+# garbage N KEY: N bytes from an LCG of their own seeded by KEY (not
+# /dev/urandom: a replayed seed must append the same bytes)
+garbage() {
+	local i x=$(( $2 % 2147483647 + 1 )) out=
+	for ((i = 0; i < $1; i++)); do
+		x=$(( (x * 1103515245 + 12345) & 0x7fffffff ))
+		out="$out\\$(printf '%03o' $(( (x >> 16) & 255 )))"
+	done
+	printf "$out"
+}
+
+if [ -n "$plan" ]; then	# the fault sequence of this seed, no lab needed
+	for ((fno = 1; fno <= plan; fno++)); do
+		plan_next
+		printf 'fault #%d: %s %s P=%d,%d,%d,%d%s%s%s calm=%d' "$fno" \
+		    "$kind" "$role" "$P1" "$P2" "$P3" "$P4" "${X_MS:+ ms=$X_MS}" \
+		    "${X_STORM:+ storm=${X_STORM# }}" "${X_V:+ config=$X_V}" "$CALM"
+		[ "$X_V" = garbage ] &&
+		    printf ' bytes=%s' "$(garbage 300 $((seed + fno)) | md5sum | cut -c1-12)"
+		echo
+	done
+	exit 0
+fi
+
 
 . "$srcdir/tests/lib/lab.sh"
 why=$(lab_require socat jq curl apache2 arping nft iptables ganesha.nfsd \
@@ -189,62 +291,6 @@ finish() {
 		say "PASS: seed $seed, no violation"
 	fi
 	exit "$rc"
-}
-
-# -------------------------------------------------------------- the PRNG
-
-# A 31-bit LCG of our own: the same seed gives the same fault sequence on
-# any bash, and only the planner draws from it (never anything that
-# depends on timing), so the sequence does not depend on what happened.
-rng=$(( seed % 2147483647 ))
-[ "$rng" -ne 0 ] || rng=1
-rnd() {	# N -> R in 0..N-1
-	rng=$(( (rng * 1103515245 + 12345) & 0x7fffffff ))
-	R=$(( (rng >> 8) % $1 ))
-}
-pick() {	# WORDS... -> R = one of them
-	rnd $#
-	shift "$R"
-	R=$1
-}
-
-ALL_KINDS="kill9_fast kill9_slow poweroff sigstop hb_cut serial_cut partition
-loss delay apache_kill hang_start hang_stop storm snmp_restart reload_broken
-statedir_full"
-# weights: how many cards of each kind in one shuffled deck
-declare -A WEIGHT=([kill9_fast]=3 [kill9_slow]=2 [poweroff]=3 [sigstop]=3
-[hb_cut]=2 [serial_cut]=2 [partition]=3 [loss]=2 [delay]=2 [apache_kill]=3
-[hang_start]=1 [hang_stop]=1 [storm]=3 [snmp_restart]=2 [reload_broken]=2
-[statedir_full]=2)
-if [ -n "$kinds" ]; then
-	for k in ${kinds//,/ }; do
-		[ -n "${WEIGHT[$k]:-}" ] || { echo "chaos: unknown kind $k" >&2; exit 2; }
-	done
-	ALL_KINDS=${kinds//,/ }
-fi
-DECK=()
-deal() {	# Fisher-Yates over the weighted deck
-	local k i j t
-	DECK=()
-	for k in $ALL_KINDS; do
-		for ((i = 0; i < WEIGHT[$k]; i++)); do DECK+=("$k"); done
-	done
-	for ((i = ${#DECK[@]} - 1; i > 0; i--)); do
-		rnd $((i + 1)); j=$R
-		t=${DECK[i]}; DECK[i]=${DECK[j]}; DECK[j]=$t
-	done
-}
-# plan_next: kind, role and four parameters, always five draws after the
-# card, whatever the kind uses, so the stream stays aligned.
-plan_next() {
-	[ ${#DECK[@]} -gt 0 ] || deal
-	kind=${DECK[0]}
-	DECK=("${DECK[@]:1}")
-	pick owner standby; role=$R
-	rnd 1000; P1=$R
-	rnd 1000; P2=$R
-	rnd 1000; P3=$R
-	rnd 1000; P4=$R
 }
 
 # ------------------------------------------------------------- the setup
@@ -715,8 +761,7 @@ f_loss() {
 }
 
 f_delay() {
-	local d=$((4 + P1 % 6)) ms
-	pick 200 400 700 1000 1300; ms=$R
+	local d=$((4 + P1 % 6)) ms=$X_MS
 	PARAM="UDP 694 to ha$T delayed ${ms} ms, serial cut, for ${d} s"
 	lab_serial_cut
 	lab_delay "$T" udp:694 "$ms" 0
@@ -771,13 +816,10 @@ f_hang_stop() {
 }
 
 f_storm() {
-	local k=$((4 + P1 % 5)) i n c gap out
+	local k=$((4 + P1 % 5)) step n c gap out
 	PARAM="$k commands:"
-	for ((i = 0; i < k; i++)); do
-		# timing-independent draws: from the plan's P2..P4 stream
-		rnd 2; n=$((R + 1))
-		pick standby takeover move1 move2; c=$R
-		pick 0 0.1 0.3 0.7 1.5; gap=$R
+	for step in $X_STORM; do	# drawn by plan_next
+		IFS=: read -r n c gap <<< "$step"
 		case $c in
 		move1) out=$(hbctl_n "$n" move "$G" ha1 2>&1) ;;
 		move2) out=$(hbctl_n "$n" move "$G" ha2 2>&1) ;;
@@ -817,14 +859,14 @@ f_snmp_restart() {
 
 f_reload_broken() {
 	local d=$LAB_DIR/ha$T/conf v rc out
-	pick badtime unknown nodes groups garbage empty authperm; v=$R
+	v=$X_V
 	PARAM="broken config ($v) on ha$T, hbctl reload"
 	case $v in
 	badtime) sed -i 's/^deadtime .*/deadtime 3x/' "$d/ha.cf" ;;
 	unknown) echo "no_such_directive 1" >> "$d/ha.cf" ;;
 	nodes) sed -i 's/^node .*/node ha1 ha2 ha3/' "$d/ha.cf" ;;
 	groups) echo "ha2 10.88.0.101/24/eth0" >> "$d/haresources" ;;
-	garbage) head -c 300 /dev/urandom >> "$d/ha.cf" ;;
+	garbage) garbage 300 $((seed + fno)) >> "$d/ha.cf" ;;
 	empty) : > "$d/ha.cf" ;;
 	authperm) chmod 644 "$d/authkeys" ;;
 	esac
@@ -843,7 +885,7 @@ f_reload_broken() {
 
 f_statedir_full() {
 	local sd=$LAB_DIR/ha$T/state pid
-	lab_exec "$T" mount -t tmpfs -o size=16k chaos-full "$sd" ||
+	lab_exec "$T" mount -t tmpfs -o size=16k,mode=700 chaos-full "$sd" ||
 	    { violation "cannot mount the tiny tmpfs on ha$T"; return; }
 	lab_exec "$T" sh -c "dd if=/dev/zero of=$sd/fill bs=1k count=64 2>/dev/null; true"
 	if [ $((P1 % 2)) = 0 ]; then
@@ -1013,7 +1055,7 @@ while [ "$(now_ms)" -lt "$END" ]; do
 	FAULTLOG+=("| $fno | $(( (t0 - T0) / 1000 )) | $kind | ha$T ($role) | $PARAM | $out | $SETTLE_MS | $result |")
 	say "fault #$fno done: outage ${out} ms, settled ${SETTLE_MS} ms, owner ha$OWNER, $result"
 	# calm
-	rnd 3; sleep $((1 + R))
+	sleep "$CALM"
 done
 leak_check
 finish 0

@@ -19,6 +19,7 @@
 
 #include "auth.h"
 #include "conf.h"
+#include "fence.h"
 #include "fuzz_common.h"
 
 #ifndef FUZZ_AGENTDIR
@@ -231,6 +232,34 @@ check_keys(const struct conf *c)
 	FUZZ_CHECK(auth_verify(c, c->auth_use, "hb", 2, d, (size_t)n) == 0);
 }
 
+/*
+ * A loaded configuration's fence command lines fit the arrays fence_run
+ * passes: heap arrays of exactly that size, so ASan sees one slot more.
+ */
+static void
+check_fence(const struct conf *c)
+{
+	char	**argv, *params;
+	int	 i, n;
+
+	argv = calloc(FENCE_ARGV_MAX, sizeof(char *));
+	params = malloc(FENCE_PARAMS_MAX);
+	if (argv == NULL || params == NULL)
+		abort();
+	for (i = c->fence_argc > 0 ? -1 : 0; i < c->nstonith; i++) {
+		if (i >= 0)
+			FUZZ_CHECK(c->stonith[i].nparams <=
+			    HBD_MAX_STONITH_PARAMS);
+		n = fence_argv(c, i, c->nodes[0], argv, FENCE_ARGV_MAX,
+		    params, FENCE_PARAMS_MAX);
+		FUZZ_CHECK(n >= 3 && n < FENCE_ARGV_MAX);
+		FUZZ_CHECK(argv[n] == NULL);
+		FUZZ_CHECK(strcmp(argv[n - 1], c->nodes[0]) == 0);
+	}
+	free(argv);
+	free(params);
+}
+
 static void
 check_conf(const struct conf *c)
 {
@@ -276,6 +305,7 @@ check_conf(const struct conf *c)
 	    (int)(sizeof(c->resource_dirs) / sizeof(c->resource_dirs[0])));
 	FUZZ_CHECK(c->nenv >= 0 && c->nenv <= HBD_MAX_ENV);
 	FUZZ_CHECK(c->confdir != NULL);
+	check_fence(c);
 	conf_dump(c, devnull);
 }
 
@@ -305,6 +335,7 @@ fuzz_conf_load(int hbdconf)
 	 * is 0600 and root's then. A user's run cannot pass the check.
 	 */
 	o.skip_perm_check = !hbdconf || geteuid() != 0;
+	o.no_resolve = 1;	/* no DNS traffic from random words */
 	/* ha.cf's "ucast eth1 192.168.201.1" is then our own address */
 	inet_pton(AF_INET, "192.168.201.1", &local_addr);
 	o.local_addrs = &local_addr;

@@ -8,8 +8,9 @@
  *   when it carried no extension bytes;
  * - no strict prefix of a valid packet decodes;
  * - auth_verify accepts what auth_sign produced with that key index and
- *   refuses a flipped digest, for crc, md5, sha1, sha256 and sha512 and
- *   for an index with two keys (rotation);
+ *   refuses a flipped digest, for md5, sha1, sha256 and sha512 and for an
+ *   index with two keys (rotation); a crc key only when it is the
+ *   signing key (auth_use), and never while another key signs;
  * - a packet signed and framed as cluster.c does verifies on receipt;
  * - SLIP: the decoder never holds more than a packet, and the input
  *   encoded and fed back comes out as exactly one identical frame;
@@ -96,6 +97,19 @@ check_decoded(const uint8_t *data, size_t size, const struct hb_msg *m)
 	}
 }
 
+/* Some key of that index is one the receiver accepts */
+static int
+accepted_index(int index)
+{
+	int	 i;
+
+	for (i = 0; i < keys.nkeys; i++)
+		if (keys.keys[i].index == index &&
+		    (keys.keys[i].method != AUTH_CRC || index == keys.auth_use))
+			return 1;
+	return 0;
+}
+
 /* What a receiver does with the packet's own digest, then with a good one */
 static void
 check_auth(const uint8_t *data, const struct hb_msg *m)
@@ -116,6 +130,12 @@ check_auth(const uint8_t *data, const struct hb_msg *m)
 		return;
 	}
 	FUZZ_CHECK(n > 0 && n <= AUTH_MAX_DIGEST);
+	if (!accepted_index(m->key_index)) {
+		/* a leftover crc key: anyone can make this digest */
+		FUZZ_CHECK(auth_verify(&keys, m->key_index, data,
+		    m->signed_len, d, (size_t)n) == -1);
+		return;
+	}
 	FUZZ_CHECK(auth_verify(&keys, m->key_index, data, m->signed_len, d,
 	    (size_t)n) == 0);
 	/* a shorter digest is never a prefix match */
@@ -181,6 +201,11 @@ check_signed(const struct hb_msg *m, int key)
 	FUZZ_CHECK(total > 0);
 	FUZZ_CHECK(hb_msg_decode(buf, (size_t)total, &r, &why) == 0);
 	FUZZ_CHECK(r.key_index == index && r.signed_len == slen);
+	if (!accepted_index(index)) {
+		FUZZ_CHECK(auth_verify(&keys, r.key_index, buf, r.signed_len,
+		    r.digest, r.digest_len) == -1);
+		return;
+	}
 	FUZZ_CHECK(auth_verify(&keys, r.key_index, buf, r.signed_len,
 	    r.digest, r.digest_len) == 0);
 	/* any change to a signed byte breaks the signature (not crc's) */

@@ -10,7 +10,7 @@
 # Environment:
 #   FUZZ_BUILDDIR  build directory (default /tmp/hbd-fuzzbuild; or argument 2)
 #   FUZZ_SRCDIR    source tree to build against (default: this checkout)
-#   FUZZ_TARGETS   targets to run (default: all seven)
+#   FUZZ_TARGETS   targets to run (default: all eight)
 #   FUZZ_JOBS      targets run at once (default 1)
 #   FUZZ_OUT       where logs, artifacts and grown corpora go (default: a
 #                  temporary directory, removed on success unless FUZZ_KEEP=1)
@@ -29,8 +29,8 @@ secs=$1
 case $secs in ''|*[!0-9]*) usage ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 build=${2:-${FUZZ_BUILDDIR:-/tmp/hbd-fuzzbuild}}
-targets=${FUZZ_TARGETS:-"fuzz_hb_msg fuzz_hacf fuzz_haresources \
-fuzz_authkeys fuzz_hbdconf fuzz_json fuzz_ctl"}
+targets=${FUZZ_TARGETS:-"fuzz_hb_msg fuzz_hb_classic fuzz_hacf fuzz_haresources \
+fuzz_authkeys fuzz_hbdconf fuzz_json fuzz_ctl fuzz_fence"}
 jobs=${FUZZ_JOBS:-1}
 
 if [ -n "${FUZZ_SRCDIR:-}" ]; then

@@ -284,14 +284,15 @@ sl_snmpd_conf()
 	cat >"$d/snmpd.conf" <<EOF
 master        agentx
 agentXSocket  $d/agentx.sock
-agentXPerms   0660 0750 root root
-view   hbdview  included  .1.3.6.1.4.1.8072.9999.9999.1
-view   hbdview  included  .1.3.6.1.2.1.1
+agentXPerms   0660 0750 root ${SL_AGENTX_GROUP:-root}
 rocommunity   public $SL_CLIENT_ADDR -V hbdview
 createUser    $SL_V3_USER SHA "$SL_V3_AUTH" AES "$SL_V3_PRIV"
 rwuser        $SL_V3_USER priv -V hbdview
 trap2sink     $SL_CLIENT_ADDR:162 public
+${SL_SNMPD_EXTRA:-}
 EOF
+	# the views of the shipped snippet, as shipped
+	grep '^view ' "$srcdir/etc/snmp/snmpd.conf.d/hbd.conf" >>"$d/snmpd.conf"
 }
 
 sl_snmpd_start()

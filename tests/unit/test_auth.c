@@ -50,6 +50,7 @@ check(enum auth_method m, const void *key, size_t klen, const char *data,
 
 	memset(&c, 0, sizeof(c));
 	set_key(&c, 1, m, key, klen);
+	c.auth_use = 1;
 	n = auth_sign(&c, 1, data, strlen(data), d);
 	assert_int_equal(n, auth_digest_len(m));
 	hex(d, n, h);
@@ -134,11 +135,62 @@ test_rotation(void **state)
 }
 
 /*
+ * A crc key verifies only as the signing key: with "auth 2" = sha256 and
+ * a leftover "1 crc" line, a packet anyone can make (a CRC under index 1)
+ * must not pass, while an HMAC key beside the signing one still does (a
+ * rotation in progress).
+ */
+static void
+test_leftover_crc(void **state)
+{
+	struct conf	 c;
+	uint8_t		 d[AUTH_MAX_DIGEST];
+	int		 n;
+
+	memset(&c, 0, sizeof(c));
+	set_key(&c, 1, AUTH_CRC, "", 0);
+	set_key(&c, 2, AUTH_SHA256, "new-secret-1111", 15);
+	set_key(&c, 3, AUTH_SHA1, "old-secret-0000", 15);
+	c.auth_use = 2;
+	n = auth_sign(&c, 1, "forged", 6, d);
+	assert_int_equal(n, 4);
+	assert_int_equal(auth_verify(&c, 1, "forged", 6, d, (size_t)n), -1);
+	n = auth_sign(&c, 2, "beat", 4, d);
+	assert_int_equal(auth_verify(&c, 2, "beat", 4, d, (size_t)n), 0);
+	n = auth_sign(&c, 3, "beat", 4, d);
+	assert_int_equal(auth_verify(&c, 3, "beat", 4, d, (size_t)n), 0);
+	/* crc as the signing key still works: heartbeat's files */
+	c.auth_use = 1;
+	n = auth_sign(&c, 1, "beat", 4, d);
+	assert_int_equal(auth_verify(&c, 1, "beat", 4, d, (size_t)n), 0);
+}
+
+/*
  * auth keeps one prepared context per key: many more keys than it keeps
  * (a reload after a reload...), used in turn and again, and keys that
  * differ only in method or length, must each give OpenSSL's one-shot
  * HMAC of the same key, never a neighbour's.
  */
+/* heartbeat's key indexes run 0-15: 0 and 15 sign and verify */
+static void
+test_index_range(void **state)
+{
+	struct conf	 c;
+	uint8_t		 d[AUTH_MAX_DIGEST];
+	int		 n;
+
+	memset(&c, 0, sizeof(c));
+	set_key(&c, 0, AUTH_SHA1, "zero-secret-000", 15);
+	set_key(&c, 15, AUTH_MD5, "last-secret-015", 15);
+	n = auth_sign(&c, 0, "beat", 4, d);
+	assert_true(n > 0);
+	assert_int_equal(auth_verify(&c, 0, "beat", 4, d, (size_t)n), 0);
+	assert_int_equal(auth_verify(&c, 15, "beat", 4, d, (size_t)n), -1);
+	n = auth_sign(&c, 15, "beat", 4, d);
+	assert_true(n > 0);
+	assert_int_equal(auth_verify(&c, 15, "beat", 4, d, (size_t)n), 0);
+}
+
 static void
 test_key_contexts(void **state)
 {
@@ -226,6 +278,8 @@ main(void)
 		cmocka_unit_test(test_rfc2202),
 		cmocka_unit_test(test_crc),
 		cmocka_unit_test(test_rotation),
+		cmocka_unit_test(test_leftover_crc),
+		cmocka_unit_test(test_index_range),
 		cmocka_unit_test(test_key_contexts),
 		cmocka_unit_test(test_replay_window),
 		cmocka_unit_test(test_replay_wrap),

@@ -83,7 +83,7 @@ test_times(void **state)
 	assert_int_equal(conf_parse_time(".25", &ms), 0);
 	assert_int_equal(ms, 250);
 	assert_int_equal(conf_parse_time("1500us", &ms), 0);
-	assert_int_equal(ms, 2);		/* rounded up */
+	assert_int_equal(ms, 2);		/* rounded to nearest */
 	assert_int_equal(conf_parse_time("3s", &ms), 0);
 	assert_int_equal(ms, 3000);
 	assert_int_equal(conf_parse_time("3x", &ms), -1);
@@ -91,6 +91,46 @@ test_times(void **state)
 	assert_int_equal(conf_parse_time("", &ms), -1);
 	assert_int_equal(conf_parse_time("ms", &ms), -1);
 	assert_int_equal(conf_parse_time("1e9", &ms), -1);
+	/* heartbeat's cl_get_msec: units in any case, rounded to nearest */
+	assert_int_equal(conf_parse_time("500MS", &ms), 0);
+	assert_int_equal(ms, 500);
+	assert_int_equal(conf_parse_time("250Msec", &ms), 0);
+	assert_int_equal(ms, 250);
+	assert_int_equal(conf_parse_time("1400US", &ms), 0);
+	assert_int_equal(ms, 1);
+	assert_int_equal(conf_parse_time("2.4ms", &ms), 0);
+	assert_int_equal(ms, 2);
+	assert_int_equal(conf_parse_time("2.5ms", &ms), 0);
+	assert_int_equal(ms, 3);
+	assert_int_equal(conf_parse_time("1.0004", &ms), 0);
+	assert_int_equal(ms, 1000);
+	assert_int_equal(conf_parse_time("3S", &ms), 0);
+	assert_int_equal(ms, 3000);
+}
+
+/* heartbeat's authkeys: '#' is a comment only at the start of a line */
+static void
+test_authkeys(void **state)
+{
+	struct conf_diag	 d;
+	struct conf		*c;
+
+	put("ha.cf", "deadtime 10\nbcast eth0\nnode ha1 ha2\n", 0644);
+	put("haresources", "", 0644);
+	put("authkeys", "  # comment\nauth 0 # the signing key\n"
+	    "0 sha1 abc#def-secret # a comment\n15 md5 #starts-with-hash\n",
+	    0600);
+	c = load("ha1", NULL, &d);
+	assert_non_null(c);
+	assert_int_equal(c->auth_use, 0);
+	assert_int_equal(c->nkeys, 2);
+	assert_int_equal(c->keys[0].index, 0);
+	assert_int_equal(c->keys[0].secretlen, strlen("abc#def-secret"));
+	assert_memory_equal(c->keys[0].secret, "abc#def-secret", 14);
+	assert_int_equal(c->keys[1].index, 15);
+	assert_memory_equal(c->keys[1].secret, "#starts-with-hash", 17);
+	conf_free(c);
+	conf_diag_free(&d);
 }
 
 static void
@@ -206,6 +246,82 @@ test_errors_collected(void **state)
 	conf_diag_free(&d);
 }
 
+/* ucast, ping and ping_group take host names, resolved at load */
+static void
+test_hostnames(void **state)
+{
+	struct conf_diag	 d;
+	struct conf		*c;
+	char			 a[INET_ADDRSTRLEN];
+
+	put("ha.cf", "deadtime 10\nucast eth1 localhost extra words\n"
+	    "node ha1 ha2\nping localhost\nauto_failback on\n", 0644);
+	put("haresources", "", 0644);
+	c = load("ha1", "10.88.0.1", &d);	/* 127.0.0.1 not ours */
+	assert_non_null(c);
+	assert_int_equal(c->nmedia, 1);
+	inet_ntop(AF_INET, &c->media[0].addr, a, sizeof(a));
+	assert_string_equal(a, "127.0.0.1");
+	assert_int_equal(c->npings, 1);
+	assert_string_equal(c->pings[0].name, "localhost");
+	inet_ntop(AF_INET, &c->pings[0].addr[0], a, sizeof(a));
+	assert_string_equal(a, "127.0.0.1");
+	/* the extra words: a warning, not an error */
+	assert_int_equal(d.nerrors, 0);
+	conf_free(c);
+	conf_diag_free(&d);
+}
+
+/*
+ * heartbeat's fencing scope: with fence or stonith_host, every group waits
+ * for the dead peer's fence, not only groups with a Filesystem;
+ * nofence_group takes a group out.
+ */
+static void
+test_fence_scope(void **state)
+{
+	struct conf_diag	 d;
+	struct conf		*c;
+	const char		*hacf = "deadtime 10\nbcast eth0\nnode ha1 ha2\n"
+				    "auto_failback on\n";
+	char			 buf[512];
+	int			 i;
+
+	put("haresources", "ha1 Dummy::a\nha2 Dummy::b LVM::vg0\n"
+	    "ha1 Filesystem::/dev/sdb1::/srv::ext4\n", 0644);
+	/* no fencing: only the Filesystem */
+	put("ha.cf", hacf, 0644);
+	assert_non_null(c = load("ha1", NULL, &d));
+	assert_false(c->groups[0].rsc[0].needs_fence);
+	assert_false(c->groups[1].rsc[1].needs_fence);
+	assert_true(c->groups[2].rsc[0].needs_fence);
+	conf_free(c);
+	conf_diag_free(&d);
+	/* fencing: every group; nofence_group opts one out */
+	snprintf(buf, sizeof(buf), "%sfence /bin/true\n"
+	    "nofence_group Dummy::a\n", hacf);
+	put("ha.cf", buf, 0644);
+	assert_non_null(c = load("ha1", NULL, &d));
+	assert_int_equal(c->groups[0].nofence, 1);
+	assert_false(c->groups[0].rsc[0].needs_fence);
+	assert_true(c->groups[1].rsc[0].needs_fence);
+	assert_true(c->groups[1].rsc[1].needs_fence);
+	assert_true(c->groups[2].rsc[0].needs_fence);
+	conf_free(c);
+	conf_diag_free(&d);
+	/* an unknown group is an error */
+	snprintf(buf, sizeof(buf), "%sfence /bin/true\nnofence_group nope\n",
+	    hacf);
+	put("ha.cf", buf, 0644);
+	assert_null(c = load("ha1", NULL, &d));
+	assert_int_equal(d.nerrors, 1);
+	for (i = 0; d.msgs[i].warning; i++)
+		;
+	assert_int_equal(d.msgs[i].line, 6);
+	assert_non_null(strstr(d.msgs[i].text, "no group named"));
+	conf_diag_free(&d);
+}
+
 int
 main(void)
 {
@@ -213,6 +329,10 @@ main(void)
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_bools),
 		cmocka_unit_test_setup_teardown(test_model, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_authkeys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostnames, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fence_scope, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_errors_collected, setup,
 		    teardown),
 	};

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "hb_msg.h"
+#include "util.h"
 
 static void
 sample(struct hb_msg *m, int ngroups)
@@ -97,13 +98,22 @@ test_truncations(void **state)
 
 	sample(&a, 4);
 	n = encode(&a, buf, sizeof(buf));
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		assert_int_equal(hb_msg_decode(buf, (size_t)i, &b, &why), -1);
+		assert_string_equal(why, "truncated");
+	}
 	/* one byte too many */
 	buf[n] = 0;
 	assert_int_equal(hb_msg_decode(buf, (size_t)n + 1, &b, &why), -1);
 	assert_string_equal(why, "trailing bytes");
 }
+
+/* decode must fail, and say why: a reject for another reason is a bug */
+#define REJECT(pkt, len, reason) do {					\
+	assert_int_equal(hb_msg_decode((pkt), (len), &b, &why), -1);	\
+	assert_non_null(why);						\
+	assert_string_equal(why, (reason));				\
+} while (0)
 
 static void
 test_bad_fields(void **state)
@@ -111,43 +121,131 @@ test_bad_fields(void **state)
 	struct hb_msg	 a, b;
 	uint8_t		 buf[HB_MAX_PACKET], copy[HB_MAX_PACKET];
 	const char	*why;
-	int		 n;
+	size_t		 nl;
+	int		 n, grp;
 
 	sample(&a, 1);
 	n = encode(&a, buf, sizeof(buf));
+	nl = strlen(a.node);
+	grp = 21 + (int)nl + 29;		/* the first group */
 
 	memcpy(copy, buf, (size_t)n);
 	copy[0] = 'X';
-	assert_int_equal(hb_msg_decode(copy, (size_t)n, &b, &why), -1);
-	assert_string_equal(why, "bad magic");
+	REJECT(copy, (size_t)n, "bad magic");
 
 	memcpy(copy, buf, (size_t)n);
 	copy[2] = 99;
-	assert_int_equal(hb_msg_decode(copy, (size_t)n, &b, &why), -1);
-	assert_string_equal(why, "unsupported version");
+	REJECT(copy, (size_t)n, "unsupported version");
+
+	memcpy(copy, buf, (size_t)n);
+	copy[3] = 7;
+	REJECT(copy, (size_t)n, "unknown type");
 
 	memcpy(copy, buf, (size_t)n);
 	copy[20] = 0;				/* name length */
-	assert_int_equal(hb_msg_decode(copy, (size_t)n, &b, &why), -1);
+	REJECT(copy, (size_t)n, "bad node name length");
 
 	memcpy(copy, buf, (size_t)n);
 	copy[20] = 200;
-	assert_int_equal(hb_msg_decode(copy, (size_t)n, &b, &why), -1);
+	REJECT(copy, (size_t)n, "bad node name length");
 
 	memcpy(copy, buf, (size_t)n);
-	copy[21 + strlen(a.node)] = 9;		/* status */
-	assert_int_equal(hb_msg_decode(copy, (size_t)n, &b, &why), -1);
-	assert_string_equal(why, "bad node status");
+	copy[21 + nl] = 9;			/* status */
+	REJECT(copy, (size_t)n, "bad node status");
 
 	memcpy(copy, buf, (size_t)n);
 	copy[22] = '\0';			/* NUL inside the name */
-	assert_int_equal(hb_msg_decode(copy, (size_t)n, &b, &why), -1);
+	REJECT(copy, (size_t)n, "NUL in node name");
+
+	memcpy(copy, buf, (size_t)n);
+	copy[grp - 1] = HBD_MAX_GROUPS + 1;	/* ngroups */
+	REJECT(copy, (size_t)n, "too many groups");
+
+	memcpy(copy, buf, (size_t)n);
+	copy[grp + 11] = GS_FAILED + 1;		/* the group's state */
+	REJECT(copy, (size_t)n, "bad group state");
+
+	memcpy(copy, buf, (size_t)n);
+	copy[n - 33] = 0;			/* digest length */
+	REJECT(copy, (size_t)n, "bad digest length");
+
+	memcpy(copy, buf, (size_t)n);
+	copy[n - 33] = AUTH_MAX_DIGEST + 1;
+	REJECT(copy, (size_t)n, "bad digest length");
 
 	/* an oversize packet is refused before anything is read */
-	assert_int_equal(hb_msg_decode(buf, HB_MAX_PACKET + 1, &b, &why), -1);
+	REJECT(buf, HB_MAX_PACKET + 1, "oversize");
+	REJECT(buf, 3, "truncated");
 	/* a name that does not fit cannot be encoded */
 	memset(a.node, 'x', sizeof(a.node));
 	assert_int_equal(encode(&a, buf, sizeof(buf)), -1);
+}
+
+/*
+ * A node name is what hostnames are made of: anything else from the wire
+ * would reach logs, hbctl events, SNMP traps and trap handlers' shells.
+ */
+static void
+test_hostile_names(void **state)
+{
+	static const char *const bad[] = {
+		"$(touch /tmp/pwned)", "`id`", "ha1;reboot", "a\"b", "a'b",
+		"two\nlines", "cr\r", "\033[2J\033]0;owned\007", "tab\there",
+		"space here", "a/b", "a\\b", "\x7f", "\xc3\xa9t\xc3\xa9",
+		"ha1|x", "ha1>x", "*", "?", "a=b", "%s%n",
+	};
+	static const char *const good[] = {
+		"ha1", "HA-2", "node_3.example.com", "-", "0",
+	};
+	struct hb_msg	 a, b;
+	uint8_t		 buf[HB_MAX_PACKET];
+	const char	*why;
+	size_t		 i;
+	int		 n;
+
+	for (i = 0; i < nitems(bad); i++) {
+		sample(&a, 0);
+		strcpy(a.node, bad[i]);
+		n = encode(&a, buf, sizeof(buf));
+		assert_true(n > 0);
+		REJECT(buf, (size_t)n, "bad character in node name");
+	}
+	for (i = 0; i < nitems(good); i++) {
+		sample(&a, 0);
+		strcpy(a.node, good[i]);
+		n = encode(&a, buf, sizeof(buf));
+		assert_int_equal(hb_msg_decode(buf, (size_t)n, &b, &why), 0);
+		assert_string_equal(b.node, good[i]);
+	}
+}
+
+/* what logs, hbctl and the subagent use to print such names */
+static void
+test_name_helpers(void **state)
+{
+	char	 out[64];
+
+	char	 one[2] = { 0, 0 };
+	int	 ch;
+
+	/* the codec's rule and ha.cf's are one rule */
+	for (ch = 1; ch < 256; ch++) {
+		one[0] = (char)ch;
+		assert_int_equal(hb_name_ok(one), node_name_ok(one));
+	}
+	assert_false(hb_name_ok(""));
+	assert_true(node_name_ok("ha1.example-2_b"));
+	assert_false(node_name_ok(""));
+	assert_false(node_name_ok("a b"));
+	name_clean(out, sizeof(out), "ha1$(id)\n\033[2J");
+	assert_string_equal(out, "ha1__id____2J");
+	str_vis(out, sizeof(out), "a\nb\033[2J\x7f\xc3\xa9\tc\r");
+	assert_string_equal(out, "a\\x0ab\\x1b[2J\\x7f\xc3\xa9\tc\\x0d");
+	/* truncation never splits an escape */
+	str_vis(out, 6, "ab\033cd");
+	assert_string_equal(out, "ab");
+	name_clean(out, 4, "abcdef");
+	assert_string_equal(out, "abc");
 }
 
 static void
@@ -208,6 +306,8 @@ main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_bad_fields),
+		cmocka_unit_test(test_hostile_names),
+		cmocka_unit_test(test_name_helpers),
 		cmocka_unit_test(test_slip),
 	};
 

@@ -1,0 +1,215 @@
+/*
+ * hb_compat: hbd beside a heartbeat 3.0.6 node (issue 20). See
+ * hb_compat.h.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "event.h"
+#include "hb_classic.h"
+#include "hb_compat.h"
+#include "log.h"
+#include "media.h"
+#include "util.h"
+
+/* the generation last announced in the log ("speaks heartbeat's ...") */
+static uint64_t	announced_gen;
+static char	announced_node[HBD_MAX_NAME];
+/*
+ * The generation that said goodbye (t=shutdone): heartbeat keeps sending
+ * "st=active" for a second or two after it, until its processes exit
+ * (seen in every capture); those must not bring the node back.
+ */
+static uint64_t	gone_gen;
+static char	gone_node[HBD_MAX_NAME];
+
+static int
+peer_msg(const struct conf *c, const uint8_t *pkt, size_t len,
+    struct hbc_msg *hm, char *node, size_t nodelen)
+{
+	int	i;
+
+	if (hbc_parse(pkt, len, hm, NULL) < 0)
+		return 0;
+	if (hbc_get_str(hm, "src", node, nodelen) < 0)
+		return 0;
+	i = conf_node_index(c, node);
+	if (i < 0)
+		return 0;
+	if (hbc_verify_conf(c, hm, NULL) < 0)
+		return 0;
+	return i == c->local_index ? 2 : 1;	/* 2: our own, looped back */
+}
+
+/*
+ * compat heartbeat: heartbeat-format statuses, so that the heartbeat peer
+ * sees this node. Armed by the first heartbeat status heard (nothing is
+ * sent to a peer that does not speak heartbeat's protocol), then sent
+ * every keepalive on every medium, beside hbd's own packets.
+ */
+static struct {
+	const struct conf *c;
+	struct ev_timer	 timer;
+	int		 armed;
+	uint32_t	 gen;
+	uint64_t	 seq;
+	uint8_t		 uuid[16];
+	int		 warned;
+} tx;
+
+/* heartbeat's own uuid for this node if it ran here (kept by heartbeat in
+ * /var/lib/heartbeat/hb_uuid, 16 bytes), else one derived from the names:
+ * the peer has this node in its host cache under that uuid */
+static void
+tx_uuid(const struct conf *c)
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 n = 0;
+	char		 id[2 * HBD_MAX_NAME + 16];
+	int		 fd, len;
+
+	fd = open("/var/lib/heartbeat/hb_uuid", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		len = (int)read(fd, tx.uuid, sizeof(tx.uuid));
+		close(fd);
+		if (len == (int)sizeof(tx.uuid))
+			return;
+	}
+	len = snprintf(id, sizeof(id), "hbd:%s:%s", c->cluster, c->local);
+	EVP_Digest(id, (size_t)len, md, &n, EVP_sha1(), NULL);
+	memcpy(tx.uuid, md, sizeof(tx.uuid));
+	tx.uuid[6] = (tx.uuid[6] & 0x0f) | 0x50;	/* a name-based uuid */
+	tx.uuid[8] = (tx.uuid[8] & 0x3f) | 0x80;
+}
+
+static void
+tx_send(struct ev_timer *t, void *arg)
+{
+	const struct conf	*c = tx.c;
+	const struct conf_key	*k = NULL;
+	struct hbc_builder	 b;
+	enum hbc_method		 meth;
+	char			 buf[1024], v[32];
+	long			 n;
+	int			 i;
+
+	(void)arg;
+	for (i = 0; i < c->nkeys; i++)
+		if (c->keys[i].index == c->auth_use)
+			k = &c->keys[i];
+	if (k == NULL || hbc_method_of(k->method, &meth) < 0) {
+		if (!tx.warned++)
+			log_warnx("compat heartbeat: the signing key is not "
+			    "crc, md5 or sha1: heartbeat cannot read it");
+		ev_timer_add(t, c->keepalive_ms);
+		return;
+	}
+	hbc_build_start(&b, buf, sizeof(buf));
+	hbc_build_str(&b, "t", "status");
+	hbc_build_str(&b, "st", "active");
+	snprintf(v, sizeof(v), "%lx", (unsigned long)c->deadtime_ms);
+	hbc_build_str(&b, "dt", v);
+	hbc_build_str(&b, "src", c->local);
+	hbc_build_add(&b, HBC_FT_BINARY, "srcuuid", tx.uuid, sizeof(tx.uuid));
+	snprintf(v, sizeof(v), "%llx", (unsigned long long)++tx.seq);
+	hbc_build_str(&b, "seq", v);
+	snprintf(v, sizeof(v), "%lx", (unsigned long)tx.gen);
+	hbc_build_str(&b, "hg", v);
+	snprintf(v, sizeof(v), "%lx", (unsigned long)time(NULL));
+	hbc_build_str(&b, "ts", v);
+	hbc_build_str(&b, "ttl", "3");
+	n = hbc_build_finish(&b, meth, k->index, k->secret, k->secretlen);
+	if (n > 0)
+		media_send_all((const uint8_t *)buf, (size_t)n);
+	ev_timer_add(t, c->keepalive_ms);
+}
+
+static void
+tx_heard(const struct conf *c)
+{
+	tx.c = c;			/* the newest configuration */
+	if (!c->compat_heartbeat || tx.armed)
+		return;
+	tx.armed = 1;
+	/* like heartbeat's generation on a fresh node: the clock, so it
+	 * grows across restarts as the peer's replay check wants */
+	tx.gen = (uint32_t)time(NULL);
+	tx_uuid(c);
+	ev_timer_init(&tx.timer, "compat heartbeat status", tx_send, NULL);
+	ev_timer_add(&tx.timer, 0);
+	log_info("compat heartbeat: sending heartbeat 3.0.6 statuses as %s "
+	    "(generation %lx)", c->local, (unsigned long)tx.gen);
+}
+
+int
+hb_classic_peer_heard(const struct conf *c, const uint8_t *pkt, size_t len,
+    char *node, size_t nodelen)
+{
+	struct hbc_msg	hm;
+
+	return peer_msg(c, pkt, len, &hm, node, nodelen) == 1;
+}
+
+int
+hb_compat_rx(const struct conf *c, const uint8_t *pkt, size_t len,
+    struct hb_msg *m)
+{
+	struct hbc_msg	hm;
+	char		t[16], st[16];
+	uint64_t	hg, seq;
+
+	memset(m, 0, sizeof(*m));
+	switch (peer_msg(c, pkt, len, &hm, m->node, sizeof(m->node))) {
+	case 1:
+		break;
+	case 2:
+		return 0;		/* compat heartbeat's own broadcast */
+	default:
+		return -1;
+	}
+	if (hbc_get_str(&hm, "t", t, sizeof(t)) < 0 ||
+	    hbc_get_hex(&hm, "hg", &hg) < 0 || hg > UINT32_MAX ||
+	    hbc_get_hex(&hm, "seq", &seq) < 0)
+		return 0;
+	if (strcmp(t, "status") == 0) {
+		if (hbc_get_str(&hm, "st", st, sizeof(st)) < 0)
+			return 0;
+		if (strcmp(st, "active") == 0)
+			m->status = HB_ST_ACTIVE;
+		else if (strcmp(st, "init") == 0 || strcmp(st, "up") == 0)
+			m->status = HB_ST_INIT;
+		else
+			return 0;
+	} else if (strcmp(t, "shutdone") == 0) {
+		m->status = HB_ST_LEFT;
+		gone_gen = hg;
+		hbd_strlcpy(gone_node, m->node, sizeof(gone_node));
+	} else
+		return 0;
+	if (m->status != HB_ST_LEFT && hg == gone_gen &&
+	    strcasecmp(m->node, gone_node) == 0)
+		return 0;		/* its last words after the goodbye */
+	m->version = HB_VERSION;
+	m->type = HB_HEARTBEAT;
+	m->cluster_id = c->cluster_id;
+	m->generation = (uint32_t)hg;
+	m->seq = seq;
+	if (hg != announced_gen || strcasecmp(m->node, announced_node) != 0) {
+		announced_gen = hg;
+		hbd_strlcpy(announced_node, m->node, sizeof(announced_node));
+		log_warnx("node %s speaks heartbeat's protocol (heartbeat "
+		    "3.0.6, generation %llx): it counts as alive, and this "
+		    "node never takes its groups while it is heard; see "
+		    "docs/migration.md", m->node, (unsigned long long)hg);
+	}
+	tx_heard(c);
+	return 1;
+}

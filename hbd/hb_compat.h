@@ -1,0 +1,46 @@
+/*
+ * hb_compat: hbd beside a node that runs heartbeat 3.0.6 (issue 20).
+ *
+ * Today: the safety rule "a peer that is heard, in any protocol, is
+ * alive". A datagram that is not hbd's own but is an authentic heartbeat
+ * message (verified with authkeys' key) from the configured peer counts as
+ * a heartbeat from that node, so hbd never declares it dead and never
+ * takes over from it. With `compat heartbeat` (ha.cf), once such a peer is
+ * heard, this node also sends heartbeat's status messages every keepalive
+ * on every medium, so heartbeat sees it active. See
+ * docs/heartbeat-protocol.md and docs/migration.md for what this does and
+ * does not do yet.
+ */
+#ifndef HBD_HB_COMPAT_H
+#define HBD_HB_COMPAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "hb_msg.h"
+
+/*
+ * 1 when pkt is an authentic heartbeat message from a configured node
+ * other than this one (its name in node), 0 otherwise.
+ */
+int	hb_classic_peer_heard(const struct conf *, const uint8_t *pkt,
+	    size_t len, char *node, size_t nodelen);
+
+/*
+ * For the receive path: 1 when pkt is an authentic heartbeat status
+ * message (t=status, or t=shutdone, its goodbye) from the peer, with *m
+ * filled as the equivalent hbd heartbeat for membership only: node,
+ * generation (heartbeat's hg), sequence (its seq), status (init/up ->
+ * starting, active -> active, shutdone -> left), no groups. 0 when it is
+ * another authentic message from the peer (resource, ackmsg, rexmit...:
+ * not used yet, and not malformed either), or a status from a generation
+ * that already said goodbye (heartbeat sends a few), or this node's own
+ * heartbeat-format status looped back (compat heartbeat). -1 otherwise (not heartbeat's,
+ * not authentic, not from the peer). Logs once per peer generation that
+ * the peer speaks heartbeat's protocol.
+ */
+int	hb_compat_rx(const struct conf *, const uint8_t *pkt, size_t len,
+	    struct hb_msg *m);
+
+#endif
