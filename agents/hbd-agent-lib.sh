@@ -8,7 +8,10 @@
 # on its own, or depend on the OCF shell functions of resource-agents.
 #
 # An agent sources this file with
-#	. "$(dirname "$(readlink -f "$0")")/hbd-agent-lib.sh"
+#	case $0 in */*) hbd_self=$0 ;; *) hbd_self=./$0 ;; esac
+#	[ -L "$hbd_self" ] && hbd_self=$(readlink -f "$hbd_self")
+#	. "${hbd_self%/*}/hbd-agent-lib.sh"
+# (readlink only for the OCF links: every fork shows in a failover's time)
 # defines agent_usage, agent_meta_data, agent_positional, agent_validate,
 # agent_start, agent_stop, agent_status and agent_monitor, then calls
 #	hbd_main "$@"
@@ -93,10 +96,28 @@ hbd_is_uint()
 }
 
 # hbd_safe_name STRING: STRING made safe as part of a file name.
+# Pure shell: agents run on every move, and a fork costs milliseconds on a
+# loaded machine.
 hbd_safe_name()
 {
-	printf '%s\n' "$1" |
-	    sed 's/^[/]*//; s/[^A-Za-z0-9_.-]/_/g; s/^$/default/'
+	hbd_s=$1
+	while :; do
+		case $hbd_s in
+		/*) hbd_s=${hbd_s#/} ;;
+		*) break ;;
+		esac
+	done
+	hbd_o=
+	while [ -n "$hbd_s" ]; do
+		hbd_r=${hbd_s#?}
+		hbd_c=${hbd_s%"$hbd_r"}
+		hbd_s=$hbd_r
+		case $hbd_c in
+		[A-Za-z0-9_.-]) hbd_o=$hbd_o$hbd_c ;;
+		*) hbd_o=${hbd_o}_ ;;
+		esac
+	done
+	printf '%s\n' "${hbd_o:-default}"
 }
 
 hbd_rsctmp()
@@ -118,25 +139,27 @@ hbd_now()
 }
 
 # hbd_wait SECS CMD...: run CMD until it succeeds (0) or SECS have passed
-# (1), polling after 10, 20, 40, 80 ms and then every 100 ms.  CMD is tried
-# at least once.  Do not nest.
+# (1), polling every 10 ms for the first 0.2 s, every 20 ms up to 1 s, then
+# every 100 ms.  CMD is tried at least once.  Do not nest.  Most waits (a
+# server's exit, its first answer) end within a few hundred ms: a doubling
+# back-off overshot them by up to its last step.
 hbd_wait()
 {
 	hbd_now
 	hbd_deadline=$(( HBD_NOW + $1 * 100 ))
-	hbd_iv=0.01
+	hbd_start=$HBD_NOW
 	shift
 	while :; do
 		"$@" && return 0
 		hbd_now
 		[ "$HBD_NOW" -lt "$hbd_deadline" ] || return 1
-		sleep "$hbd_iv"
-		case $hbd_iv in
-		0.01) hbd_iv=0.02 ;;
-		0.02) hbd_iv=0.04 ;;
-		0.04) hbd_iv=0.08 ;;
-		*) hbd_iv=0.1 ;;
-		esac
+		if [ $((HBD_NOW - hbd_start)) -lt 20 ]; then
+			sleep 0.01
+		elif [ $((HBD_NOW - hbd_start)) -lt 100 ]; then
+			sleep 0.02
+		else
+			sleep 0.1
+		fi
 	done
 }
 
@@ -218,6 +241,13 @@ hbd_pid_pgid()
 hbd_pid_is()
 {
 	hbd_pid_alive "$1" || return 1
+	# the same file (no fork); else compare names, which also accepts a
+	# binary replaced by an upgrade while it runs ("... (deleted)")
+	case $2 in
+	/*) [ "/proc/$1/exe" -ef "$2" ] && return 0 ;;
+	*) hbd_want=$(command -v "$2" 2>/dev/null) &&
+	       [ "/proc/$1/exe" -ef "$hbd_want" ] && return 0 ;;
+	esac
 	hbd_exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
 	hbd_exe=${hbd_exe% (deleted)}
 	hbd_want=$(command -v "$2" 2>/dev/null) || hbd_want=$2

@@ -8,7 +8,8 @@
  * START_US and END_US are CLOCK_REALTIME in microseconds (the harness takes
  * its action times from the same clock); RESULT is ok (HTTP 200 and a body),
  * refused, reset, timeout, http<code> or error; BODY is the first line of
- * the response body (the node name, from /hostname.html) or "-".
+ * the response body (the node name, from /hostname.html) or "-", at most
+ * 127 bytes, blanks turned into '_' (one field).
  * Attempts overlap: a slow one never delays the next start, so the sampling
  * period holds while the service is away (a curl loop cannot do this: one
  * lost SYN stalls it for a second).  An attempt not answered within
@@ -87,9 +88,9 @@ finish(struct conn *c, const char *result)
 			if ((b = strstr(c->buf, "\r\n\r\n")) != NULL) {
 				b += 4;
 				for (i = 0; i < sizeof(body) - 1 && b[i] &&
-				    b[i] != '\n' && b[i] != '\r' && b[i] != ' ';
-				    i++)
-					body[i] = b[i];
+				    b[i] != '\n' && b[i] != '\r'; i++)
+					body[i] = b[i] == ' ' || b[i] == '\t' ?
+					    '_' : b[i];
 				body[i] = '\0';
 				if (i == 0)
 					strcpy(body, "-");

@@ -184,8 +184,12 @@ int	core_local_status(const struct core *);	/* enum hb_status */
 int	core_shutting_down(const struct core *);
 int	core_ping_up(const struct core *);
 int	core_ping_total(const struct core *);
-/* "status", "counters", "groups" and "fence" parts of hbctl status */
-void	core_status_groups(const struct core *, struct jw *, int64_t now);
+/* "status", "counters", "groups" and "fence" parts of hbctl status; the
+ * shell passes the wall clock too (real_now, ms since the epoch) so that
+ * each resource's last action carries the time it ran (the core reads no
+ * clock) */
+void	core_status_groups(const struct core *, struct jw *, int64_t now,
+	    int64_t real_now);
 void	core_status_counters(const struct core *, struct jw *);
 const char *core_fence_state_name(const struct core *);
 int	core_fence_configured(const struct core *);

@@ -58,12 +58,20 @@ struct rstate {
 	int		 state;		/* enum grp_state */
 	int64_t		 changed;
 	uint64_t	 failures;
-	/* the last action that finished, for the operator */
+	/* the last start or stop that finished, for the operator (a
+	 * monitor only until the first of those: monitors, every
+	 * monitor_interval, would hide what a failover cost) */
 	int		 last_act;	/* enum core_act_kind, -1 none */
 	int		 last_result;	/* enum core_result */
 	int		 last_exit;
 	int64_t		 last_duration;
 	int64_t		 last_at;	/* mono ms it finished */
+	/* the last monitor (status) that finished */
+	int		 mon_done;
+	int		 mon_result;
+	int		 mon_exit;
+	int64_t		 mon_duration;
+	int64_t		 mon_at;
 };
 
 struct grp {

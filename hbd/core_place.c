@@ -92,6 +92,8 @@ announce_placement(struct core *c, struct grp *g)
 	jw_int(w, "epoch", g->epoch);
 	jw_str(w, "proposer", core_node_name(c, g->proposer));
 	jw_str(w, "reason", move_reason_name(g->reason));
+	/* which node saw it (hbctl timeline merges both nodes' events) */
+	jw_str(w, "reporter", c->conf->local);
 	core_ev_end(c);
 }
 
@@ -813,6 +815,7 @@ place_init(struct core *c)
 			g->rs[j].state = GS_UNKNOWN;
 			g->rs[j].changed = c->now;
 			g->rs[j].last_act = -1;
+			g->rs[j].mon_done = 0;
 		}
 		/* the placement the state directory remembers */
 		for (j = 0; j < c->persist.nplacements; j++) {
@@ -1050,8 +1053,26 @@ act_word(int a)
 	    a == CORE_STATUS ? "monitor" : NULL;
 }
 
+static const char *
+result_word(int r)
+{
+	switch (r) {
+	case CR_OK:
+		return "ok";
+	case CR_RUNNING:
+		return "running";
+	case CR_STOPPED:
+		return "not running";
+	case CR_NOSPAWN:
+		return "not run";
+	default:
+		return "failed";
+	}
+}
+
 void
-core_status_groups(const struct core *c, struct jw *w, int64_t now)
+core_status_groups(const struct core *c, struct jw *w, int64_t now,
+    int64_t real_now)
 {
 	int	 i, j, owner, state;
 
@@ -1090,10 +1111,27 @@ core_status_groups(const struct core *c, struct jw *w, int64_t now)
 			jw_int(w, "changed_mono_ms", rs->changed);
 			jw_int(w, "failures", (int64_t)rs->failures);
 			if (rs->last_act >= 0) {
+				/* last_time: when it ran (its start), wall
+				 * clock ms; last_rc: its exit code (-1 when
+				 * timed out or killed) */
 				jw_str(w, "last_action", act_word(rs->last_act));
 				jw_int(w, "last_duration_ms", rs->last_duration);
+				jw_int(w, "last_rc", rs->last_exit);
 				jw_int(w, "last_exit_code", rs->last_exit);
+				jw_str(w, "last_result",
+				    result_word(rs->last_result));
+				jw_int(w, "last_time", real_now - (now -
+				    rs->last_at) - rs->last_duration);
 				jw_int(w, "last_action_mono_ms", rs->last_at);
+			}
+			if (rs->mon_done) {
+				jw_int(w, "monitor_duration_ms",
+				    rs->mon_duration);
+				jw_int(w, "monitor_rc", rs->mon_exit);
+				jw_str(w, "monitor_result",
+				    result_word(rs->mon_result));
+				jw_int(w, "monitor_time", real_now - (now -
+				    rs->mon_at) - rs->mon_duration);
 			}
 			jw_obj_end(w);
 		}

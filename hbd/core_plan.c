@@ -445,16 +445,44 @@ monitor_failed(struct core *c, struct grp *g, int ri)
 	run_step(c, g);
 }
 
+/* The last action of each resource, for the operator; a start or a stop
+ * is also an event ("resource_action", with duration_ms) so that a move's
+ * timeline can be told from the events. Monitors are not: one per resource
+ * every monitor_interval would drown the rest (a failed one is a
+ * resource_failed event). */
 static void
 record(struct core *c, struct grp *g, const struct core_agent_result *r)
 {
 	struct rstate	*rs = &g->rs[r->rsc];
+	struct jw	*w;
 
+	if (r->act == CORE_STATUS) {
+		rs->mon_done = 1;
+		rs->mon_result = r->result;
+		rs->mon_exit = r->exit_code;
+		rs->mon_duration = r->duration_ms;
+		rs->mon_at = c->now;
+		if (rs->last_act >= 0 && rs->last_act != CORE_STATUS)
+			return;
+	}
 	rs->last_act = r->act;
 	rs->last_result = r->result;
 	rs->last_exit = r->exit_code;
 	rs->last_duration = r->duration_ms;
 	rs->last_at = c->now;
+	if (r->act != CORE_START && r->act != CORE_STOP)
+		return;
+	w = core_ev_begin(c, "resource_action");
+	jw_str(w, "group", g->cg->name);
+	jw_int(w, "index", g->index + 1);
+	jw_str(w, "resource", g->cg->rsc[r->rsc].spec);
+	jw_int(w, "resource_index", r->rsc + 1);
+	jw_str(w, "node", c->conf->local);
+	jw_str(w, "action", act_name(r->act));
+	jw_str(w, "result", r->result == CR_OK ? "ok" : "failed");
+	jw_int(w, "exit_code", r->exit_code);
+	jw_int(w, "duration_ms", r->duration_ms);
+	core_ev_end(c);
 }
 
 /* One agent finished (or could not run): move the plan along. */

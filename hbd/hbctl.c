@@ -125,6 +125,38 @@ ago(const struct jval *o, const char *key, char *out, size_t len)
 
 /* ---- status ---- */
 
+
+/* One resource's last agent action: "httpd::... started in 312 ms at
+ * 23:50:01", or "... start failed after 5003 ms (exit 1) at ...". */
+static void
+print_last_action(const struct jval *r, int indent)
+{
+	const char	*a = s_or(r, "last_action", NULL);
+	const char	*res = s_or(r, "last_result", "ok");
+	long long	 ms = (long long)json_get_int(r, "last_duration_ms", 0);
+	int		 rc = (int)json_get_int(r, "last_rc", 0);
+	time_t		 t = (time_t)(json_get_int(r, "last_time", 0) / 1000);
+	struct tm	 tm;
+	char		 at[16] = "";
+	int		 ok;
+
+	if (a == NULL)
+		return;
+	if (t > 0 && localtime_r(&t, &tm) != NULL)
+		strftime(at, sizeof(at), " at %H:%M:%S", &tm);
+	ok = strcmp(res, "failed") != 0 && strcmp(res, "not run") != 0;
+	printf("%*s  %s ", indent, "", s_or(r, "name", "?"));
+	if (strcmp(a, "start") == 0 && ok)
+		printf("started in %lld ms", ms);
+	else if (strcmp(a, "stop") == 0 && ok)
+		printf("stopped in %lld ms", ms);
+	else if (strcmp(a, "monitor") == 0 && ok)
+		printf("monitored in %lld ms (%s)", ms, res);
+	else
+		printf("%s %s after %lld ms (exit %d)", a, res, ms, rc);
+	printf("%s\n", at);
+}
+
 static void
 print_status(const struct jval *st)
 {
@@ -198,6 +230,10 @@ print_status(const struct jval *st)
 				first = 0;
 			}
 			printf("\n");
+			for (r = json_get(g, "resources") ?
+			    json_get(g, "resources")->child : NULL; r;
+			    r = r->next)
+				print_last_action(r, (int)wg);
 		}
 	}
 	printf("\ntakeovers %lld  late heartbeats %lld  auth failures %lld  "
@@ -581,6 +617,167 @@ cmd_events(int argc, char **argv)
 			print_event(v);
 		json_free(v);
 	}
+}
+
+/* ---- a move's timeline, from recorded events ---- */
+
+struct tl_ev {
+	int64_t		 at;		/* ms: when it began */
+	struct jval	*v;
+};
+
+static int
+tl_cmp(const void *a, const void *b)
+{
+	const struct tl_ev	*x = a, *y = b;
+
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* One line of a timeline: what the event says about the move. */
+static void
+tl_print(const struct tl_ev *e, int64_t t0)
+{
+	const struct jval	*v = e->v;
+	const char		*type = s_or(v, "type", "?");
+	const char		*node = s_or(v, "node", NULL);
+
+	/* placement events name the target; the node is the reporter's */
+	printf("%7lld ms  %-6s  ", (long long)(e->at - t0),
+	    node ? node : s_or(v, "reporter", "?"));
+	if (strcmp(type, "placement") == 0)
+		printf("placement %lld -> %s (%s, proposed by %s)\n",
+		    (long long)json_get_int(v, "epoch", 0),
+		    s_or(v, "target", "nobody"), s_or(v, "reason", "?"),
+		    s_or(v, "proposer", "?"));
+	else if (strcmp(type, "resource_action") == 0)
+		printf("%s %s: %lld ms%s\n", s_or(v, "action", "?"),
+		    s_or(v, "resource", "?"),
+		    (long long)json_get_int(v, "duration_ms", 0),
+		    strcmp(s_or(v, "result", "ok"), "ok") == 0 ? "" :
+		    " FAILED");
+	else if (strcmp(type, "group_stopped") == 0)
+		printf("released (group stopped)\n");
+	else if (strcmp(type, "group_started") == 0)
+		printf("group started\n");
+	else if (strcmp(type, "group_stopping") == 0 ||
+	    strcmp(type, "group_starting") == 0)
+		printf("%s (%s)\n", type + 6, s_or(v, "reason", "?"));
+	else if (strcmp(type, "resource_failed") == 0)
+		printf("%s %s failed after %lld ms: %s\n",
+		    s_or(v, "action", "?"), s_or(v, "resource", "?"),
+		    (long long)json_get_int(v, "duration_ms", 0),
+		    s_or(v, "detail", ""));
+	else
+		printf("%s\n", type);
+}
+
+/*
+ * hbctl timeline [FILE...]: the last move in events recorded with
+ * `hbctl --json events` (from one node or both, concatenated; stdin
+ * without FILE): its placement, each stop and its duration, the release,
+ * each start and its duration, the group started — in ms after the
+ * placement, in the order they began. Run on both nodes' recordings to
+ * see a planned move whole.
+ */
+static int
+cmd_timeline(int argc, char **argv)
+{
+	struct tl_ev	*ev = NULL;
+	size_t		 n = 0, cap = 0, i;
+	int64_t		 t0 = -1, end;
+	int		 k, any = 0;
+	const char	*group = NULL;
+
+	for (k = 1; k < argc; k++)
+		if (strcmp(argv[k], "--group") == 0) {
+			if (k + 1 >= argc)
+				die(EXIT_USAGE, "--group: which group?");
+			group = argv[k + 1];
+			argv[k] = argv[k + 1] = NULL;
+			k++;
+		} else
+			any = 1;
+	for (k = any ? 1 : 0; k < (any ? argc : 1); k++) {
+		FILE		*f;
+		char		*line = NULL;
+		size_t		 lcap = 0;
+		ssize_t		 len;
+		const char	*path = any ? argv[k] : "-";
+
+		if (path == NULL)
+			continue;
+		if (strcmp(path, "-") == 0)
+			f = stdin;
+		else if ((f = fopen(path, "r")) == NULL)
+			die(EXIT_FAIL, "%s: %s", path, strerror(errno));
+		while ((len = getline(&line, &lcap, f)) > 0) {
+			char		 err[128];
+			struct jval	*v = json_parse(line, (size_t)len, err,
+			    sizeof(err));
+
+			if (v == NULL || json_get_str(v, "type") == NULL) {
+				json_free(v);
+				continue;
+			}
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				ev = realloc(ev, cap * sizeof(*ev));
+				if (ev == NULL)
+					die(EXIT_FAIL, "out of memory");
+			}
+			ev[n].v = v;
+			ev[n].at = json_get_int(v, "time_ms", 0) -
+			    json_get_int(v, "duration_ms", 0);
+			n++;
+		}
+		free(line);
+		if (f != stdin)
+			fclose(f);
+	}
+	qsort(ev, n, sizeof(*ev), tl_cmp);
+	/* the last move: the first report of the newest placement */
+	{
+		int64_t	 best = -1;
+
+		for (i = 0; i < n; i++)
+			if (strcmp(s_or(ev[i].v, "type", ""), "placement") ==
+			    0 && (!group || strcmp(s_or(ev[i].v, "group", ""),
+			    group) == 0) && json_get_int(ev[i].v, "epoch", 0) >
+			    best)
+				best = json_get_int(ev[i].v, "epoch", 0);
+		for (i = 0; i < n && t0 < 0; i++)
+			if (strcmp(s_or(ev[i].v, "type", ""), "placement") ==
+			    0 && json_get_int(ev[i].v, "epoch", 0) == best &&
+			    (!group || strcmp(s_or(ev[i].v, "group", ""),
+			    group) == 0))
+				t0 = ev[i].at;
+	}
+	if (t0 < 0)
+		die(EXIT_FAIL, "no placement event%s%s in the recording",
+		    group ? " of group " : "", group ? group : "");
+	end = t0 + 120000;
+	for (i = 0; i < n; i++) {
+		const char	*type = s_or(ev[i].v, "type", "");
+
+		if (ev[i].at < t0 || ev[i].at > end)
+			continue;
+		if (group && json_get_str(ev[i].v, "group") &&
+		    strcmp(json_get_str(ev[i].v, "group"), group) != 0)
+			continue;
+		if (strcmp(type, "placement") && strncmp(type, "group_", 6) &&
+		    strcmp(type, "resource_action") &&
+		    strcmp(type, "resource_failed"))
+			continue;
+		tl_print(&ev[i], t0);
+		/* a started group ends the move */
+		if (strcmp(type, "group_started") == 0)
+			break;
+	}
+	for (i = 0; i < n; i++)
+		json_free(ev[i].v);
+	free(ev);
+	return EXIT_OK;
 }
 
 /* ---- heartbeat's names ---- */
@@ -1375,6 +1572,8 @@ static const struct {
 	{ "takeover", cmd_takeover, "[all|local|foreign]: pull groups here" },
 	{ "move", cmd_move, "GROUP NODE: move one group" },
 	{ "events", cmd_events, "stream events until interrupted" },
+	{ "timeline", cmd_timeline, "[--group NAME] [FILE...]: the last move "
+	    "in events recorded with --json events" },
 	{ "reload", cmd_reload, "re-read the configuration" },
 	{ "poison", cmd_poison, "NODE: tell the peer to release all and stop" },
 	{ "export", cmd_export, "pacemaker|pcs|crmsh|corosync [--format F]: "

@@ -541,7 +541,7 @@ shell_status(struct jw *w)
 	ping_status(w, conf->nnodes + 1);
 	jw_arr_end(w);
 
-	core_status_groups(core, w, now);
+	core_status_groups(core, w, now, real_ms());
 
 	ctl_get_stats(&cs);
 	jw_obj_begin(w, "counters");

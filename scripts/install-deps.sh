@@ -2,7 +2,9 @@
 # Install every Debian 12 package that building and testing hbd needs.
 # Non-interactive, idempotent; run as root. Used by the README's commands,
 # by scripts/test.sh and scripts/demo.sh, and by CI (.ci/run).
+# HBD_POLICY_RC_D names the policy-rc.d file (tests point it elsewhere).
 set -eu
+policy=${HBD_POLICY_RC_D:-/usr/sbin/policy-rc.d}
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps.sh: run as root (apt-get needs it)" >&2
@@ -38,13 +40,20 @@ echo "install-deps.sh: installing:$missing"
 
 # Installing apache2, snmpd or rpcbind must not start them on the host:
 # the tests run private instances inside network namespaces.
+# An image that ships its own policy-rc.d (containers do) keeps it as is.
+# The EXIT trap must not change the script's status: `[ ] && rm` would
+# make it 1 whenever the file was already there.
 added_policy=0
-if [ ! -e /usr/sbin/policy-rc.d ]; then
-	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-	chmod 755 /usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' > "$policy"
+	chmod 755 "$policy"
 	added_policy=1
 fi
-cleanup() { [ "$added_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d; }
+cleanup() {
+	if [ "$added_policy" = 1 ]; then
+		rm -f "$policy"
+	fi
+}
 trap cleanup EXIT
 
 export DEBIAN_FRONTEND=noninteractive

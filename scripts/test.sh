@@ -8,9 +8,15 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh || exit 1
 ./scripts/build.sh || exit 1
 
-# `make check` keeps going after a failure so the summary is complete
-make -k check ${HBD_CHECK_FLAGS:-}
+# `make check` keeps going after a failure so the summary is complete, and
+# runs as many tests at once as there are cores (HBD_CHECK_JOBS overrides):
+# every lab has its own namespaces, /tmp directory and cgroup (its prefix),
+# so tests do not share anything fixed.
+jobs=${HBD_CHECK_JOBS:-$(nproc 2>/dev/null || echo 1)}
+t0=$(date +%s)
+make -j"$jobs" -k check ${HBD_CHECK_FLAGS:-}
 rc=$?
+t1=$(date +%s)
 
 log=test-suite.log
 if [ ! -f "$log" ]; then
@@ -41,5 +47,6 @@ if [ "$fail" -gt 0 ]; then
 		tail -n 25 "${t%.trs}.log" | cut -c1-200 | sed 's/^/    | /'
 	done
 fi
+echo "make check: $((t1 - t0)) s with $jobs jobs"
 echo "$pass passed, $fail failed, ${skip:-0} skipped"
 [ "$rc" -eq 0 ] && [ "$fail" -eq 0 ]

@@ -41,6 +41,13 @@ static const struct name_map group_state_map[] = {
 	{ "started", GST_STARTED }, { "stopping", GST_STOPPING },
 	{ "failed", GST_FAILED }, { NULL, 0 }
 };
+static const struct name_map action_map[] = {
+	{ "start", 1 }, { "stop", 2 }, { "monitor", 3 }, { NULL, 0 }
+};
+static const struct name_map result_map[] = {
+	{ "ok", 1 }, { "failed", 2 }, { "running", 3 }, { "not running", 4 },
+	{ "not run", 5 }, { NULL, 0 }
+};
 static const struct name_map failback_map[] = {
 	{ "on", AFB_ON }, { "off", AFB_OFF }, { "legacy", AFB_LEGACY },
 	{ NULL, 0 }
@@ -222,6 +229,13 @@ load_group(struct c_group *g, const struct jval *o)
 		    json_get_str(r, "state"));
 		g->rsc[k].changed_mono = json_get_int(r, "changed_mono_ms", 0);
 		g->rsc[k].failures = get_u64(r, "failures");
+		g->rsc[k].last_action = map(action_map,
+		    json_get_str(r, "last_action"));
+		g->rsc[k].last_duration = json_get_int(r, "last_duration_ms",
+		    0);
+		g->rsc[k].last_result = map(result_map,
+		    json_get_str(r, "last_result"));
+		g->rsc[k].last_rc = (int)json_get_int(r, "last_rc", 0);
 	}
 }
 

@@ -61,6 +61,11 @@ struct c_rsc {
 	int		 state;
 	int64_t		 changed_mono;
 	uint64_t	 failures;
+	/* the last agent action (hbdResourceLast*): 0 none yet */
+	int		 last_action;	/* start(1) stop(2) monitor(3) */
+	int64_t		 last_duration;	/* ms */
+	int		 last_result;	/* ok(1) .. notRun(5), 0 unknown */
+	int		 last_rc;
 };
 
 struct c_group {

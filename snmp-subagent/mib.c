@@ -56,7 +56,7 @@ static const struct {
 	{ { 4, 1 }, 2, 2, 9 },		/* hbdNodeEntry */
 	{ { 5, 1 }, 2, 2, 6 },		/* hbdLinkEntry */
 	{ { 6, 1 }, 2, 2, 9 },		/* hbdGroupEntry */
-	{ { 7, 1 }, 2, 2, 4 },		/* hbdResourceEntry */
+	{ { 7, 1 }, 2, 2, 8 },		/* hbdResourceEntry */
 };
 
 void

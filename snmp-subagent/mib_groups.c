@@ -79,6 +79,19 @@ rsc_value(const void *row, int col, struct mib_val *v)
 	case 4:
 		mv_timestamp(v, r->changed_mono, TS_SINCE_CONNECT);
 		break;
+	case 5:
+		mv_int(v, r->last_action);
+		break;
+	case 6:
+		mv_unsigned(v, r->last_duration);
+		break;
+	case 7:
+		mv_int(v, r->last_result);
+		break;
+	case 8:
+		mv_int(v, r->last_rc < -1 ? -1 : r->last_rc > 255 ? 255 :
+		    r->last_rc);
+		break;
 	}
 }
 
@@ -110,8 +123,13 @@ mib_groups_collect(const struct cache *c)
 			if (r->index == 0)
 				continue;
 			idx[1] = r->index;
-			for (col = 2; col <= 4; col++) {
+			for (col = 2; col <= 8; col++) {
 				if (col == 3 && r->state == 0)
+					continue;
+				/* no last action yet: no instances */
+				if (col >= 5 && r->last_action == 0)
+					continue;
+				if (col == 7 && r->last_result == 0)
 					continue;
 				sub[2] = (oid)col;
 				mib_add(sub, 3, idx, 2, rsc_value, r, col);

@@ -95,6 +95,7 @@ SYSTEM_TESTS = \
 	tests/system/27-stop-retry.test \
 	tests/system/28-heartbeat-scripts.test \
 	tests/system/28-ping-forged.test \
+	tests/system/29-resource-timing.test \
 	tests/system/30-control.test \
 	tests/system/31-cl-status-heartbeat.test \
 	tests/system/31-control-limits.test \

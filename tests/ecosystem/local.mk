@@ -4,6 +4,7 @@
 ## tests/ecosystem/local.mk). Tests that need root or a package skip (77)
 ## with the reason.
 ECOSYSTEM_TESTS = \
+	tests/ecosystem/install-deps.test \
 	tests/ecosystem/install.test \
 	tests/ecosystem/check.test \
 	tests/ecosystem/snmptt.test \

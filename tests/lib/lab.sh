@@ -517,9 +517,11 @@ _lab_anchor_up()
 # incarnation of the node (lab_exec and the sampler check it).
 _lab_node_ready()
 {
+	# 55-90 ms when idle; more than 5 s was seen at load average 14 (other
+	# jobs, make -j): the limit only bounds a failure
 	local n=$1 pid uts
 	_lab_sleep_exe=$(readlink -f "$(command -v sleep)")
-	if ! lab_wait 5 "node ha$n anchor" _lab_anchor_up "$n"; then
+	if ! lab_wait 20 "node ha$n anchor" _lab_anchor_up "$n"; then
 		sed 's/^/lab: anchor: /' "$LAB_DIR/ha$n/anchor.log" >&2
 		return 1
 	fi

@@ -27,3 +27,8 @@ tests_tools_ctl_abuse_SOURCES = tests/tools/ctl-abuse.c
 # blind forged ICMP echo replies (ping nodes)
 check_PROGRAMS += tests/tools/icmp-forge
 tests_tools_icmp_forge_SOURCES = tests/tools/icmp-forge.c
+
+# the benchmark's HTTP client (a new connection every few ms, overlapping):
+# the demo's view of the service
+check_PROGRAMS += tests/tools/http-probe
+tests_tools_http_probe_SOURCES = bench/probe.c
