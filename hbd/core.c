@@ -500,6 +500,18 @@ check_generation(struct core *c, const struct hb_msg *m, int fr,
 		return 0;
 	}
 	v = replay_check(&c->seen_win, m->generation, m->seq);
+	if (v != REPLAY_DUP && v != REPLAY_OLD &&
+	    (m->generation > c->seen_gen || m->seq > c->seen_seq) &&
+	    c->fence == FENCE_DONE) {
+		/*
+		 * The peer we fenced sent this after everything we had seen
+		 * of it: it booted again (or the fence lied). Verified or
+		 * not, the fence no longer proves it off.
+		 */
+		core_log(c, LOG_NOTICE, "fence: %s sends again since it was "
+		    "fenced; the fence no longer counts", m->node);
+		fence_peer_back(c);
+	}
 	if (v != REPLAY_DUP && v != REPLAY_OLD) {
 		if (m->generation > c->seen_gen) {
 			c->seen_gen = m->generation;
