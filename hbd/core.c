@@ -500,16 +500,16 @@ check_generation(struct core *c, const struct hb_msg *m, int fr,
 		return 0;
 	}
 	v = replay_check(&c->seen_win, m->generation, m->seq);
-	if (v != REPLAY_DUP && v != REPLAY_OLD &&
-	    (m->generation > c->seen_gen || m->seq > c->seen_seq) &&
-	    c->fence == FENCE_DONE) {
+	if (v != REPLAY_DUP && v != REPLAY_OLD && c->fence == FENCE_DONE &&
+	    m->generation > c->fenced_gen) {
 		/*
-		 * The peer we fenced sent this after everything we had seen
-		 * of it: it booted again (or the fence lied). Verified or
+		 * The peer we fenced speaks in a generation newer than any we
+		 * knew when the fence succeeded: it booted again. Verified or
 		 * not, the fence no longer proves it off.
 		 */
-		core_log(c, LOG_NOTICE, "fence: %s sends again since it was "
-		    "fenced; the fence no longer counts", m->node);
+		core_log(c, LOG_NOTICE, "fence: %s runs again since it was "
+		    "fenced (generation %u); the fence no longer counts",
+		    m->node, m->generation);
 		fence_peer_back(c);
 	}
 	if (v != REPLAY_DUP && v != REPLAY_OLD) {

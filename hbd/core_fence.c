@@ -136,6 +136,10 @@ fence_on_done(struct core *c, int ok, int exit_code, const char *detail)
 	}
 	if (ok) {
 		c->fence = FENCE_DONE;
+		/* what the peer was when it went off: a newer generation
+		 * means it has booted since */
+		c->fenced_gen = c->seen_gen > c->persisted_peer_gen ?
+		    c->seen_gen : c->persisted_peer_gen;
 		c->cnt.fences++;
 		c->fence_backoff = CORE_FENCE_RETRY_MIN_MS;
 		core_log(c, LOG_NOTICE, "fence: %s is off",

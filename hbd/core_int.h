@@ -187,6 +187,7 @@ struct core {
 	uint32_t	 fence_backoff;
 	int		 fence_timer_armed;
 	unsigned	 fence_reset_gen, fence_run_gen;
+	uint32_t	 fenced_gen;	/* the peer's newest generation then */
 
 	struct core_counters cnt;
 	struct core_persist persist;
