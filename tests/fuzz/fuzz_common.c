@@ -217,8 +217,9 @@ check_keys(const struct conf *c)
 
 	FUZZ_CHECK(c->nkeys >= 1 && c->nkeys <= HBD_MAX_KEYS);
 	for (i = 0; i < c->nkeys; i++) {
-		FUZZ_CHECK(c->keys[i].index >= 1 &&
-		    c->keys[i].index <= HBD_MAX_KEYS);
+		/* heartbeat's range, 0-15 (issue 18) */
+		FUZZ_CHECK(c->keys[i].index >= 0 &&
+		    c->keys[i].index <= HBD_MAX_KEY_INDEX);
 		FUZZ_CHECK(c->keys[i].secretlen < sizeof(c->keys[i].secret));
 		FUZZ_CHECK(c->keys[i].method != AUTH_CRC ||
 		    c->keys[i].secretlen == 0);
