@@ -121,6 +121,7 @@ struct node {
 
 	/* the disk medium */
 	int		 disk_stall;
+	int64_t		 disk_stall_end;	/* when the last stall ended */
 	uint32_t	 seen_slot, seen_mail;
 
 	/* faults in force */
@@ -952,6 +953,14 @@ check_peer_belief(struct sim *s)
 		 * after the exchange it answers): that is indistinguishable
 		 * from a slow network, and buys one more deadtime at most.
 		 */
+		/*
+		 * The observer's disk I/O hung: the peer's slot, read when it
+		 * resumes, holds what the peer wrote before it died, fresh
+		 * and never seen: a late delivery, as a slow network's.
+		 */
+		if ((n->disk_stall || n->disk_stall_end > p->down_since) &&
+		    (n->disk_stall || n->disk_stall_end + bound >= s->now))
+			continue;
 		if (p->withheld_at > p->down_since &&
 		    p->down_since + bound + (int64_t)s->fam->max_deadtime >=
 		    s->now)
@@ -1257,6 +1266,7 @@ fault_end(struct sim *s, int fi)
 		break;
 	case F_DISK_STALL:
 		n->disk_stall--;
+		n->disk_stall_end = s->now;
 		break;
 	}
 }
@@ -1274,6 +1284,8 @@ heal(struct sim *s)
 		memset(n->agent_mode, 0, sizeof(n->agent_mode));
 		memset(n->ping_cut, 0, sizeof(n->ping_cut));
 		n->fence_fail = n->fence_slow = 0;
+		if (n->disk_stall)
+			n->disk_stall_end = s->now;
 		n->disk_stall = 0;
 		if (n->machine_on && n->core == NULL) {
 			n->restart_pending = 0;
