@@ -1146,9 +1146,11 @@ core_peer_left(const struct core *c)
 int
 core_peer_active(const struct core *c)
 {
+	/* in service: not starting, not on its way out (a group sent to a
+	 * node that is leaving would be left with nobody) */
 	return core_peer_alive(c) &&
 	    c->mem.nodes[c->peer].status == NODE_ACTIVE &&
-	    c->mem.nodes[c->peer].peer_status != HB_ST_INIT;
+	    c->mem.nodes[c->peer].peer_status == HB_ST_ACTIVE;
 }
 
 int

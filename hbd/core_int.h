@@ -95,6 +95,7 @@ struct grp {
 	struct hb_group	 peer;
 	int		 peer_valid;
 	int		 peer_dirty_at_death;
+	int		 left_targeted_peer;	/* its goodbye left it the group */
 
 	/* work in progress */
 	enum plan_kind	 plan;

@@ -239,17 +239,30 @@ my_fence_delay(const struct core *c)
 	return c->conf->fence_delay_ms;
 }
 
+/*
+ * The peer said goodbye with everything stopped: as good as fenced for a
+ * group whose placement did not name it then. One that did is its to
+ * start when it comes back, perhaps without our hearing it (a one-way
+ * cut): taking that one over needs a fence like any other.
+ */
+static int
+left_covers(const struct core *c, const struct grp *g)
+{
+	return core_peer_left(c) && !g->left_targeted_peer;
+}
+
 /* The peer died without saying goodbye: fence it if shared data is at stake */
 static void
 fence_peer(struct core *c)
 {
 	int	 i, needed = 0;
 
-	if (!fence_is_configured(c) || core_peer_left(c) || c->peer < 0)
+	if (!fence_is_configured(c) || c->peer < 0)
 		return;
 	for (i = 0; i < c->ngroups; i++)
-		if (needs_fence(&c->groups[i]) ||
-		    c->groups[i].peer_dirty_at_death)
+		if (!left_covers(c, &c->groups[i]) &&
+		    (needs_fence(&c->groups[i]) ||
+		    c->groups[i].peer_dirty_at_death))
 			needed = 1;
 	if (needed)
 		fence_req(c, c->peer, my_fence_delay(c));
@@ -258,7 +271,7 @@ fence_peer(struct core *c)
 static int
 fencing_satisfied(struct core *c, struct grp *g)
 {
-	if (core_peer_left(c))
+	if (left_covers(c, g))
 		return 1;
 	if (!needs_fence(g) && !g->peer_dirty_at_death)
 		return 1;
@@ -714,6 +727,9 @@ place_member_event(struct core *c, const struct member_ev *e)
 		/* it comes back later, perhaps already active when we verify
 		 * its new generation: that is still a return */
 		c->peer_was_gone = 1;
+		for (i = 0; i < c->ngroups; i++)
+			c->groups[i].left_targeted_peer =
+			    c->groups[i].target == c->peer;
 		for (i = 0; i < c->ngroups; i++) {
 			c->groups[i].peer_valid = 0;
 			retry_failed_start(c, &c->groups[i]);
