@@ -206,22 +206,25 @@ EOF
 
 # bench_seed_files: the demo's shared disk (ext4 with MMP, one loop device
 # per node), apache2's and ganesha's configuration (tests/lib/lab.sh), and
-# the haresources line of the seed's stack for $ST.  heartbeat runs its own
-# IPaddr and Filesystem (resource.d wrappers of resource-agents' OCF
-# agents) and resource.d/apache (resource-agents' OCF apache: it starts
-# apache2 with mod_status and polls the server, sleeping 1 s between
-# tries); hbd runs its own IPaddr, Filesystem and httpd.  Neither ships an
-# nfs-ganesha agent for heartbeat v1, so both run hbd's nfsserver (a
-# heartbeat-style resource.d script too), copied into heartbeat's
-# resource.d.
+# the haresources line of the seed's stack.  heartbeat runs its own IPaddr
+# and Filesystem (resource.d wrappers of resource-agents' OCF agents), hbd
+# its own.  The web server and the export run hbd's httpd and nfsserver
+# agents on both stacks (heartbeat-form resource.d scripts, copied into
+# heartbeat's resource.d), as the lighttpd group shares one script:
+# heartbeat ships no nfs-ganesha agent, and resource-agents' apache failed
+# every start in the lab (its check fell back to "curl --interface lo" to
+# the VIP, which never connects, and gave up after 5 s; not pursued).
 bench_seed_files()
 {
 	lab_disk_create ext4 > /dev/null || return 1
+	# the demo's index.html on the shared disk, as scripts/demo.sh does
+	unshare --mount --propagation private sh -c '
+	    mount "$1" "$2" && cp "$3" "$2/www/index.html"; rc=$?
+	    umount "$2"; exit $rc' _ "$LAB_LOOP1" "$LAB_DIR/mnt" \
+	    "$srcdir/demo/www/index.html" || return 1
 	lab_apache_conf > /dev/null || return 1
 	lab_ganesha_conf > /dev/null || return 1
-	local web=httpd
-	[ "$ST" = hb ] && web=apache
-	BENCH_HARESOURCES="ha1 IPaddr::$LAB_VIP/$LAB_PLEN/eth0 Filesystem::/srv/disk::/srv/ha::ext4 $web::$LAB_APACHE_CONF nfsserver::ganesha::$LAB_GANESHA_CONF"
+	BENCH_HARESOURCES="ha1 IPaddr::$LAB_VIP/$LAB_PLEN/eth0 Filesystem::/srv/disk::/srv/ha::ext4 httpd::$LAB_APACHE_CONF nfsserver::ganesha::$LAB_GANESHA_CONF"
 }
 
 # st_conf KEEPALIVE WARNTIME DEADTIME INITDEAD: one ha.cf, haresources and
@@ -269,7 +272,7 @@ EOF
 		chmod 600 "$d/authkeys"
 		cp "$LAB_DIR/lighttpd-ha" "$d/resource.d/lighttpd-ha"
 		if [ "$ST" = hb ] && [ "$BENCH_GROUP" = seed ]; then
-			cp "$srcdir/agents/nfsserver" \
+			cp "$srcdir/agents/nfsserver" "$srcdir/agents/httpd" \
 			    "$srcdir/agents/hbd-agent-lib.sh" "$d/resource.d/" ||
 			    return 1
 		fi
