@@ -221,7 +221,7 @@ bench_seed_files()
 	unshare --mount --propagation private sh -c '
 	    mount "$1" "$2" && cp "$3" "$2/www/index.html"; rc=$?
 	    umount "$2"; exit $rc' _ "$LAB_LOOP1" "$LAB_DIR/mnt" \
-	    "$srcdir/demo/www/index.html" || return 1
+	    "${srcdir:?}/demo/www/index.html" || return 1
 	lab_apache_conf > /dev/null || return 1
 	lab_ganesha_conf > /dev/null || return 1
 	BENCH_HARESOURCES="ha1 IPaddr::$LAB_VIP/$LAB_PLEN/eth0 Filesystem::/srv/disk::/srv/ha::ext4 httpd::$LAB_APACHE_CONF nfsserver::ganesha::$LAB_GANESHA_CONF"

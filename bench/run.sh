@@ -394,7 +394,7 @@ install_deps() {
 main() {
 	local quick='' runs='' profiles='1s 200ms 100ms 50ms' stacks='hb hbd'
 	local out=$srcdir/docs/benchmarks stress=1 snmp=1 install=1
-	local interleave='' foot_opt=''
+	local interleave='' foot_opt='' args="$*"
 	local scen='clean standby kill poweroff partition cold'
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -456,11 +456,11 @@ main() {
 		echo "footprint_s=$foot"
 		echo "stress_s=$stress_s"
 		echo "quick=${quick:-0}"
-		echo "command=bench/run.sh $*"
+		echo "command=bench/run.sh $args"
 	} > "$WORK/raw/meta.txt"
 	local r=0 each=$runs rounds=1
 	[ -z "$interleave" ] || { each=1 rounds=$runs; }
-	while [ $r -lt $rounds ]; do
+	while [ "$r" -lt "$rounds" ]; do
 		for pr in $profiles; do
 			for st in $stacks; do
 				case $st:$pr in hb:100ms|hb:50ms) continue ;; esac
