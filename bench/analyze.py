@@ -10,6 +10,10 @@
       of a second pass (SUPPDIR) replacing those of the same stack, profile
       and scenario (SCENARIOS: comma-separated, e.g. kill9,poweroff), and its
       detection and footprint rows replacing those of the same profiles
+  analyze.py table RUNS.CSV [PROFILE]               -> markdown: per scenario,
+      heartbeat's and hbd's outage min / median / max (n), and hbd / heartbeat
+      (medians); for one profile (default seed), e.g. after
+      bench/run.sh --profiles seed --interleave
 
 Probe lines: START_US END_US RESULT BODY (bench/probe.c).
 outage = first failed attempt (its start) -> first good answer from the new
@@ -529,12 +533,34 @@ def cmd_merge(work, supp, scen):
             and len(list(csv.DictReader(open(os.path.join(supp, "raw", "stress.csv"))))) else ""))
 
 
+def cmd_table(path, prof="seed"):
+    runs = list(csv.DictReader(open(path)))
+    names = [("clean_stop", "clean stop (init script / SIGTERM)"),
+             ("standby", "standby (hb_standby / hbctl standby)"),
+             ("takeover", "takeover back (hb_takeover / hbctl takeover)"),
+             ("failback", "auto_failback (ha1's daemon starts again)"),
+             ("poweroff", "power-off of ha1 (deadtime 1 s)")]
+    cell = lambda t: "%d / **%d** / %d (%d)" % (t[1], t[0], t[2], t[3]) if t else "—"
+    print("| move | heartbeat 3.0.6: min / **median** / max (n), ms "
+          "| hbd: min / **median** / max (n), ms | hbd / heartbeat |")
+    print("|---|---|---|---|")
+    for scen, label in names:
+        t = {}
+        for st in ("hb", "hbd"):
+            t[st] = stats([num(r["outage_ms"]) for r in runs if r["stack"] == st
+                           and r["profile"] == prof and r["scenario"] == scen])
+        if not t["hb"] and not t["hbd"]:
+            continue
+        ratio = "%.2f" % (t["hbd"][0] / t["hb"][0]) if t["hb"] and t["hbd"] and t["hb"][0] else "—"
+        print("| %s | %s | %s | %s |" % (label, cell(t["hb"]), cell(t["hbd"]), ratio))
+
+
 def main():
     a = sys.argv[1:]
     if not a:
         sys.exit(__doc__)
     {"run": cmd_run, "partition": cmd_partition, "stress": cmd_stress,
-     "report": cmd_report, "merge": cmd_merge}[a[0]](*a[1:])
+     "report": cmd_report, "merge": cmd_merge, "table": cmd_table}[a[0]](*a[1:])
 
 
 if __name__ == "__main__":

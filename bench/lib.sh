@@ -22,8 +22,12 @@
 # Both stacks run the same group, "IPaddr::VIP/24/eth0 lighttpd-ha":
 # heartbeat's own IPaddr (resource-agents) and hbd's IPaddr agent, and one
 # heartbeat-style lighttpd script (bench_lighttpd_files) for both.
+# With BENCH_GROUP=seed (run.sh's "seed" profile) the group is the demo's,
+# the seed's stack: VIP, ext4 on the lab's shared disk (MMP), apache2 and
+# an nfs-ganesha export; see st_conf.
 
 ST=
+BENCH_GROUP=${BENCH_GROUP:-lighttpd}
 BENCH_TOOLS=${BENCH_TOOLS:-/var/tmp/hbd-bench/tools}
 HB_INIT=/etc/init.d/heartbeat
 HB_SHARE=/usr/share/heartbeat
@@ -73,17 +77,20 @@ _bench_hb_node_start()
 	_lab_bg "$LAB_DIR/ha$n/anchor.log" "$cg" \
 	    ip netns exec "${LAB_PREFIX}$n" unshare --uts --ipc --mount --pid \
 	    --fork --mount-proc -- sh -c '
-		n=$1 dir=$2 p=$3 reaper=$4
+		n=$1 dir=$2 p=$3 reaper=$4 loop=$5
 		set -e
 		hostname "ha$n"
 		mount -t tmpfs -o mode=755,size=16m "$p-run" /run
 		mkdir -p /run/lock/subsys /run/heartbeat/ccm /run/heartbeat/crm \
-		    /run/heartbeat/dopd /run/crm
+		    /run/heartbeat/dopd /run/crm /run/apache2-ha /run/rpcbind
 		chown -R hacluster:haclient /run/heartbeat /run/crm
 		chmod 750 /run/heartbeat /run/crm
 		mount -t tmpfs -o mode=755,size=4m "$p-srv" /srv
 		mkdir -p /srv/ha /srv/local
 		echo "ha$n" > /srv/local/hostname.html
+		# the seed group (lab.sh does the same in its own nodes)
+		echo "Define HA_NODE ha$n" > /srv/local/apache-node.conf
+		[ -z "$loop" ] || ln -s "$loop" /srv/disk
 		mount --bind "$dir/hosts" /etc/hosts
 		mount --bind "$dir/ha$n/etc-ha.d" /etc/ha.d
 		mount --bind "$dir/ha$n/var-lib-hb" /var/lib/heartbeat
@@ -92,7 +99,7 @@ _bench_hb_node_start()
 		[ ! -e /lib/systemd/systemd ] ||
 		    mount --bind "$dir/systemctl-stub" /lib/systemd/systemd
 		exec "$reaper"' _ "$n" "$LAB_DIR" "$LAB_PREFIX" \
-	    "$BENCH_TOOLS/bench-reaper"
+	    "$BENCH_TOOLS/bench-reaper" "$(_lab_loop "$n")"
 	echo "$_lab_pid" > "$LAB_DIR/ha$n.unshare"
 	return 0
 }
@@ -197,12 +204,40 @@ EOF
 	chmod 755 "$LAB_DIR/lighttpd-ha"
 }
 
+# bench_seed_files: the demo's shared disk (ext4 with MMP, one loop device
+# per node), apache2's and ganesha's configuration (tests/lib/lab.sh), and
+# the haresources line of the seed's stack.  heartbeat runs its own IPaddr
+# and Filesystem (resource.d wrappers of resource-agents' OCF agents), hbd
+# its own.  The web server and the export run hbd's httpd and nfsserver
+# agents on both stacks (heartbeat-form resource.d scripts, copied into
+# heartbeat's resource.d), as the lighttpd group shares one script:
+# heartbeat ships no nfs-ganesha agent, and resource-agents' apache failed
+# every start in the lab (its check fell back to "curl --interface lo" to
+# the VIP, which never connects, and gave up after 5 s; not pursued).
+bench_seed_files()
+{
+	lab_disk_create ext4 > /dev/null || return 1
+	# the demo's index.html on the shared disk, as scripts/demo.sh does
+	unshare --mount --propagation private sh -c '
+	    mount "$1" "$2" && cp "$3" "$2/www/index.html"; rc=$?
+	    umount "$2"; exit $rc' _ "$LAB_LOOP1" "$LAB_DIR/mnt" \
+	    "${srcdir:?}/demo/www/index.html" || return 1
+	lab_apache_conf > /dev/null || return 1
+	lab_ganesha_conf > /dev/null || return 1
+	BENCH_HARESOURCES="ha1 IPaddr::$LAB_VIP/$LAB_PLEN/eth0 Filesystem::/srv/disk::/srv/ha::ext4 httpd::$LAB_APACHE_CONF nfsserver::ganesha::$LAB_GANESHA_CONF"
+}
+
 # st_conf KEEPALIVE WARNTIME DEADTIME INITDEAD: one ha.cf, haresources and
-# authkeys, identical for both stacks except the log file's path.
+# authkeys, identical for both stacks except the log file's path (and, for
+# the seed group, the web server's agent: see bench_seed_files).
 st_conf()
 {
 	local n d log peer_ip peer_hb
 	bench_lighttpd_files || return 1
+	BENCH_HARESOURCES="ha1 IPaddr::$LAB_VIP/$LAB_PLEN/eth0 lighttpd-ha"
+	if [ "$BENCH_GROUP" = seed ]; then
+		bench_seed_files || return 1
+	fi
 	for n in 1 2; do
 		if [ "$ST" = hb ]; then
 			_bench_hb_node_dirs "$n" || return 1
@@ -231,12 +266,16 @@ auto_failback on
 node $LAB_NODE1 $LAB_NODE2
 logfile $log
 EOF
-		echo "ha1 IPaddr::$LAB_VIP/$LAB_PLEN/eth0 lighttpd-ha" \
-		    > "$d/haresources"
+		echo "$BENCH_HARESOURCES" > "$d/haresources"
 		printf 'auth 1\n1 sha1 bench-lab-secret-0123456789\n' \
 		    > "$d/authkeys"
 		chmod 600 "$d/authkeys"
 		cp "$LAB_DIR/lighttpd-ha" "$d/resource.d/lighttpd-ha"
+		if [ "$ST" = hb ] && [ "$BENCH_GROUP" = seed ]; then
+			cp "$srcdir/agents/nfsserver" "$srcdir/agents/httpd" \
+			    "$srcdir/agents/hbd-agent-lib.sh" "$d/resource.d/" ||
+			    return 1
+		fi
 		if [ "$ST" = hbd ] && ! "$HBD" -n -c "$d" -N "ha$n" \
 		    > "$LAB_DIR/ha$n/check.log" 2>&1; then
 			cat "$LAB_DIR/ha$n/check.log" >&2

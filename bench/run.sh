@@ -5,7 +5,7 @@
 #
 #   bench/run.sh [--quick] [--runs N] [--profiles "1s 200ms 100ms 50ms"]
 #                [--stacks "hb hbd"] [--out DIR] [--no-stress] [--no-snmp]
-#                [--no-install]
+#                [--no-install] [--interleave] [--footprint SECONDS]
 #
 # Profiles (keepalive/deadtime; warntime = deadtime/2, initdead =
 # 2 x deadtime, the same for both stacks):
@@ -13,6 +13,14 @@
 #   200ms  200 ms / 1 s       heartbeat and hbd (also the stress run)
 #   100ms  100 ms / 500 ms    hbd alone (issues 3 and 4)
 #   50ms   50 ms / 250 ms     hbd alone
+#   seed   200 ms / 1 s, the seed's stack (the demo's group: VIP, ext4 on
+#          the shared disk, apache2, nfs-ganesha export) instead of
+#          lighttpd; heartbeat and hbd.  Not in the default profiles:
+#          bench/run.sh --profiles seed --interleave --scenarios
+#          "clean standby poweroff" --no-stress --no-snmp --footprint 0
+# --interleave: round r runs every profile and stack once (one lab each,
+# torn down after it) before round r + 1, so both stacks see the same
+# load on a shared machine.
 # Writes docs/benchmarks/REPORT.md (or DIR/REPORT.md), raw CSVs in raw/,
 # PNG plots in plots/, and prints the table.  Work files and logs:
 # /var/tmp/hbd-bench.
@@ -39,6 +47,7 @@ profile() {	# NAME -> KA WT DT ID KA_MS DT_MS
 	200ms)	echo "200ms 500ms 1 2 200 1000" ;;
 	100ms)	echo "100ms 250ms 500ms 1 100 500" ;;
 	50ms)	echo "50ms 125ms 250ms 500ms 50 250" ;;
+	seed)	echo "200ms 500ms 1 2 200 1000" ;;
 	*)	return 1 ;;
 	esac
 }
@@ -80,7 +89,7 @@ calm() {
 # steady: ha1 serves, both daemons see each other active; then calm.
 both_active() { st_peer_active 1 && st_peer_active 2; }
 steady() {
-	if lab_wait "${1:-60}" "ha1 to serve" served_by ha1 &&
+	if lab_wait "${1:-60}" "ha1 to serve" served_by ha1 && group_up ha1 &&
 	    lab_wait 30 "both nodes active" both_active; then
 		calm
 		return 0
@@ -120,6 +129,17 @@ finish() {
 	fi
 	sleep 0.6		# the attempts still in flight end
 	record "$2" "$1" "$3" "$4" "$5"
+	group_up "$3"
+}
+
+# group_up NODE: for the seed group, the web server answers before the
+# group's last resource (the NFS export) has started; the next move must
+# not land in the middle of the start (heartbeat gives the whole group up
+# when a start is interrupted by a release).  Waits until nfs answers at
+# the VIP.  Nothing to wait for with lighttpd (the last resource).
+group_up() {
+	[ "${BENCH_GROUP:-}" = seed ] || return 0
+	lab_wait 60 "the NFS export to answer on $1" _lab_rpc_nfs "$LAB_VIP"
 }
 
 restart_ha1() {	# RUN: ha1 boots and its daemon starts; failback measured
@@ -279,7 +299,10 @@ lab_main() {	# STACK PROFILE RUNS FOOT_S SCENARIOS
 	CALM=$(awk -v d="$DT_MS" 'BEGIN { printf "%.2f", 2 + d / 1000 }')
 	HOLD=$(awk -v d="$DT_MS" 'BEGIN { printf "%.2f", (d < 2000 ? 2 : d / 1000) }')
 	case $STACK in hb) p=bh ;; hbd) p=bd ;; esac
-	lab_up "${p}$PROF" "$STACK-$PROF"
+	BENCH_GROUP=lighttpd
+	[ "$PROF" = seed ] && BENCH_GROUP=seed
+	export BENCH_GROUP
+	lab_up "${p}$PROF" "$STACK-$PROF${BENCH_RUN0:+-r$((BENCH_RUN0 + 1))}"
 	probe_start || die "probe"
 	say "$STACK $PROF: keepalive $KA, deadtime $DT, warntime $WT, initdead $ID"
 	st_start 1 && st_start 2 || die "start"
@@ -289,8 +312,8 @@ lab_main() {	# STACK PROFILE RUNS FOOT_S SCENARIOS
 		footprint "$FOOT"
 		steady
 	fi
-	for r in $(seq 1 "$RUNS"); do
-		say "  run $r/$RUNS"
+	for r in $(seq $((${BENCH_RUN0:-0} + 1)) $((${BENCH_RUN0:-0} + RUNS))); do
+		say "  run $r"
 		for s in $SCEN; do
 			"s_$s" "$r"
 		done
@@ -340,7 +363,9 @@ stress_main() {
 
 install_deps() {
 	local need='' p pol_tmp=''
-	for p in heartbeat gnuplot-nox stress-ng lighttpd jq socat iputils-arping \
+	# kmod: resource-agents' Filesystem (the seed profile) refuses to run
+	# without modprobe, which minimal images lack
+	for p in heartbeat kmod gnuplot-nox stress-ng lighttpd jq socat iputils-arping \
 	    nftables iptables curl python3 snmpd snmp net-tools; do
 		dpkg -s "$p" > /dev/null 2>&1 || need="$need $p"
 	done
@@ -369,6 +394,7 @@ install_deps() {
 main() {
 	local quick='' runs='' profiles='1s 200ms 100ms 50ms' stacks='hb hbd'
 	local out=$srcdir/docs/benchmarks stress=1 snmp=1 install=1
+	local interleave='' foot_opt='' args="$*"
 	local scen='clean standby kill poweroff partition cold'
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -381,6 +407,8 @@ main() {
 		--no-stress) stress= ;;
 		--no-snmp) snmp= ;;
 		--no-install) install= ;;
+		--interleave) interleave=1 ;;
+		--footprint) foot_opt=$2; shift ;;
 		-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
 		*) die "unknown option $1 (see --help)" ;;
 		esac
@@ -392,6 +420,7 @@ main() {
 		runs=${runs:-2} foot=10 stress_s=30 walks=20 moves=5
 	fi
 	runs=${runs:-10}
+	foot=${foot_opt:-$foot}
 	mkdir -p "$WORK/tools"
 	[ -z "$install" ] || install_deps
 	if [ ! -x "$builddir/hbd/hbd" ] || [ ! -x "$builddir/hbd/hbctl" ]; then
@@ -427,14 +456,20 @@ main() {
 		echo "footprint_s=$foot"
 		echo "stress_s=$stress_s"
 		echo "quick=${quick:-0}"
-		echo "command=bench/run.sh $*"
+		echo "command=bench/run.sh $args"
 	} > "$WORK/raw/meta.txt"
-	for pr in $profiles; do
-		for st in $stacks; do
-			case $st:$pr in hb:100ms|hb:50ms) continue ;; esac
-			env --default-signal=INT bash "$0" _lab "$st" "$pr" "$runs" \
-			    "$foot" "$scen" || say "lab $st $pr failed (logs in $WORK/logs)"
+	local r=0 each=$runs rounds=1
+	[ -z "$interleave" ] || { each=1 rounds=$runs; }
+	while [ "$r" -lt "$rounds" ]; do
+		for pr in $profiles; do
+			for st in $stacks; do
+				case $st:$pr in hb:100ms|hb:50ms) continue ;; esac
+				BENCH_RUN0=${interleave:+$((r * each))} env --default-signal=INT \
+				    bash "$0" _lab "$st" "$pr" "$each" "$foot" \
+				    "$scen" || say "lab $st $pr failed (logs in $WORK/logs)"
+			done
 		done
+		r=$((r + 1))
 	done
 	if [ -n "$stress" ]; then
 		for st in $stacks; do
