@@ -79,7 +79,6 @@ enum core_action_type {
 	CA_RUN,			/* run one step of a group's agent */
 	CA_CANCEL,		/* kill the group's running agent, if any */
 	CA_FENCE,		/* power `node` off */
-	CA_FENCE_CANCEL,
 	CA_PERSIST,		/* write core_persist_get() to the state dir */
 	CA_TIMER,		/* arm timer `timer` at `due` (-1: disarm) */
 	CA_EVENT,		/* publish `text`: a JSON object with "type" */

@@ -176,17 +176,3 @@ fence_peer_back(struct core *c)
 		c->fence = FENCE_IDLE;
 	c->fence_backoff = CORE_FENCE_RETRY_MIN_MS;
 }
-
-void
-fence_abort(struct core *c)
-{
-	struct core_action	 a;
-
-	if (c->fence == FENCE_RUNNING) {
-		memset(&a, 0, sizeof(a));
-		a.type = CA_FENCE_CANCEL;
-		core_push(c, &a);
-	}
-	arm(c, -1);
-	c->fence = FENCE_IDLE;
-}

@@ -243,7 +243,6 @@ void	plan_step_done(struct core *, struct grp *,
 	    const struct core_agent_result *);
 void	plan_group_timer(struct core *, struct grp *);
 void	plan_cancel_all(struct core *);
-void	plan_check_shutdown(struct core *);
 void	plan_set_state(struct core *, struct grp *, int);
 void	plan_emit_group(struct core *, struct grp *, const char *type,
 	    const char *key, const char *val);
@@ -255,7 +254,6 @@ void	fence_on_timer(struct core *);
 void	fence_on_done(struct core *, int ok, int exit_code,
 	    const char *detail);
 void	fence_peer_back(struct core *);
-void	fence_abort(struct core *);
 int	fence_is_done(const struct core *);
 const char *fence_st_name(enum fence_st);
 

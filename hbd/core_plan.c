@@ -626,9 +626,3 @@ plan_cancel_all(struct core *c)
 		group_timer(c, &c->groups[i], -1);
 	}
 }
-
-void
-plan_check_shutdown(struct core *c)
-{
-	core_shutdown_check(c);
-}

@@ -209,11 +209,6 @@ carry_out(const struct core_action *a)
 		} else
 			fbusy = 1;
 		break;
-	case CA_FENCE_CANCEL:
-		if (fbusy)
-			agent_cancel(&frun);
-		fbusy = 0;
-		break;
 	case CA_PERSIST:
 		persist();
 		break;

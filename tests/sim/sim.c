@@ -801,9 +801,6 @@ drain(struct sim *s, struct node *n)
 			    node_name[a->node & 1]);
 			do_fence(s, n, a);
 			break;
-		case CA_FENCE_CANCEL:
-			n->fence_id = 0;
-			break;
 		case CA_PERSIST:
 			do_persist(n);
 			break;
