@@ -90,33 +90,57 @@ tx_uuid(const struct conf *c)
 	tx.uuid[8] = (tx.uuid[8] & 0x3f) | 0x80;
 }
 
-static void
-tx_send(struct ev_timer *t, void *arg)
+/* the signing key, if heartbeat can read it */
+static const struct conf_key *
+tx_key(const struct conf *c, enum hbc_method *meth)
 {
-	const struct conf	*c = tx.c;
 	const struct conf_key	*k = NULL;
-	struct hbc_builder	 b;
-	enum hbc_method		 meth;
-	char			 buf[1024], v[32];
-	long			 n;
 	int			 i;
 
-	(void)arg;
 	for (i = 0; i < c->nkeys; i++)
 		if (c->keys[i].index == c->auth_use)
 			k = &c->keys[i];
-	if (k == NULL || hbc_method_of(k->method, &meth) < 0) {
+	if (k == NULL || hbc_method_of(k->method, meth) < 0) {
 		if (!tx.warned++)
 			log_warnx("compat heartbeat: the signing key is not "
 			    "crc, md5 or sha1: heartbeat cannot read it");
-		ev_timer_add(t, c->keepalive_ms);
-		return;
+		return NULL;
 	}
+	return k;
+}
+
+/*
+ * One heartbeat message: its own fields (NAME=VALUE lines), then the
+ * fields heartbeat adds to every message, signed, on every medium.
+ */
+static void
+tx_msg(const char *fields)
+{
+	const struct conf	*c = tx.c;
+	const struct conf_key	*k;
+	struct hbc_builder	 b;
+	enum hbc_method		 meth;
+	char			 buf[1024], v[32], line[128];
+	const char		*p, *nl, *eq;
+	long			 n;
+	size_t			 l;
+
+	if ((k = tx_key(c, &meth)) == NULL)
+		return;
 	hbc_build_start(&b, buf, sizeof(buf));
-	hbc_build_str(&b, "t", "status");
-	hbc_build_str(&b, "st", "active");
-	snprintf(v, sizeof(v), "%lx", (unsigned long)c->deadtime_ms);
-	hbc_build_str(&b, "dt", v);
+	for (p = fields; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		l = (size_t)(nl - p);
+		if (l >= sizeof(line))
+			continue;
+		memcpy(line, p, l);
+		line[l] = '\0';
+		if ((eq = strchr(line, '=')) == NULL)
+			continue;
+		line[eq - line] = '\0';
+		hbc_build_str(&b, line, line + (eq - line) + 1);
+	}
 	hbc_build_str(&b, "src", c->local);
 	hbc_build_add(&b, HBC_FT_BINARY, "srcuuid", tx.uuid, sizeof(tx.uuid));
 	snprintf(v, sizeof(v), "%llx", (unsigned long long)++tx.seq);
@@ -129,7 +153,30 @@ tx_send(struct ev_timer *t, void *arg)
 	n = hbc_build_finish(&b, meth, k->index, k->secret, k->secretlen);
 	if (n > 0)
 		media_send_all((const uint8_t *)buf, (size_t)n);
-	ev_timer_add(t, c->keepalive_ms);
+}
+
+static void
+tx_send(struct ev_timer *t, void *arg)
+{
+	char	 f[64];
+
+	(void)arg;
+	snprintf(f, sizeof(f), "t=status\nst=active\ndt=%lx\n",
+	    (unsigned long)tx.c->deadtime_ms);
+	tx_msg(f);
+	ev_timer_add(t, tx.c->keepalive_ms);
+}
+
+void
+hb_compat_send(const struct conf *c, const char *fields)
+{
+	if (!tx.armed) {
+		log_warnx("compat heartbeat: a message for a heartbeat peer "
+		    "before one was heard: not sent");
+		return;
+	}
+	tx.c = c;
+	tx_msg(fields);
 }
 
 static void
@@ -158,15 +205,67 @@ hb_classic_peer_heard(const struct conf *c, const uint8_t *pkt, size_t len,
 	return peer_msg(c, pkt, len, &hm, node, nodelen) == 1;
 }
 
+/* heartbeat's last status of the peer's current generation, for its
+ * other messages (membership counts each as a heartbeat) */
+static uint64_t	st_gen;
+static uint8_t	st_last;
+
+static int
+hold_of(const struct hbc_msg *hm)
+{
+	char	 w[16];
+
+	if (hbc_get_str(hm, "rsc_hold", w, sizeof(w)) < 0)
+		return -1;
+	if (strcmp(w, "none") == 0)
+		return 0;
+	if (strcmp(w, "local") == 0)
+		return HV_LOCAL;
+	if (strcmp(w, "foreign") == 0)
+		return HV_FOREIGN;
+	if (strcmp(w, "all") == 0)
+		return HV_ALL;
+	return -1;
+}
+
+/*
+ * A heartbeat node whose comm comes up asks a peer for the node list
+ * (t=reqnodes dest=US) and, until one answers t=repnodes, stays "up" and
+ * never becomes active, asking again every second. The list is the
+ * configuration's; no node was deleted (heartbeat's delnode is not
+ * hbd's).
+ */
+static void
+reqnodes(const struct conf *c, const struct hbc_msg *hm, const char *from)
+{
+	char	 dest[HBD_MAX_NAME], f[3 * HBD_MAX_NAME + 64];
+	int	 i, n;
+
+	if (!c->compat_heartbeat ||
+	    hbc_get_str(hm, "dest", dest, sizeof(dest)) < 0 ||
+	    strcasecmp(dest, c->local) != 0)
+		return;
+	tx_heard(c);
+	n = snprintf(f, sizeof(f), "dest=%s\nt=repnodes\nnodelist=", from);
+	for (i = 0; i < c->nnodes && n > 0 && (size_t)n < sizeof(f); i++)
+		n += snprintf(f + n, sizeof(f) - (size_t)n, "%s ",
+		    c->nodes[i]);
+	if (n > 0 && (size_t)n < sizeof(f))
+		snprintf(f + n, sizeof(f) - (size_t)n, "\ndelnodelist= \n");
+	tx_msg(f);
+}
+
 int
 hb_compat_rx(const struct conf *c, const uint8_t *pkt, size_t len,
-    struct hb_msg *m)
+    struct hb_msg *m, struct hbv1_msg *v)
 {
 	struct hbc_msg	hm;
-	char		t[16], st[16];
+	char		t[24], st[16], w[16];
 	uint64_t	hg, seq;
 
 	memset(m, 0, sizeof(*m));
+	memset(v, 0, sizeof(*v));
+	v->hold = v->stable = -1;
 	switch (peer_msg(c, pkt, len, &hm, m->node, sizeof(m->node))) {
 	case 1:
 		break;
@@ -178,7 +277,12 @@ hb_compat_rx(const struct conf *c, const uint8_t *pkt, size_t len,
 	if (hbc_get_str(&hm, "t", t, sizeof(t)) < 0 ||
 	    hbc_get_hex(&hm, "hg", &hg) < 0 || hg > UINT32_MAX ||
 	    hbc_get_hex(&hm, "seq", &seq) < 0)
-		return 0;
+		return 0;		/* NS_ackmsg, NS_rexmit: no seq */
+	if (hg != st_gen) {
+		st_gen = hg;
+		st_last = HB_ST_INIT;
+	}
+	m->status = st_last;
 	if (strcmp(t, "status") == 0) {
 		if (hbc_get_str(&hm, "st", st, sizeof(st)) < 0)
 			return 0;
@@ -188,12 +292,36 @@ hb_compat_rx(const struct conf *c, const uint8_t *pkt, size_t len,
 			m->status = HB_ST_INIT;
 		else
 			return 0;
+		st_last = m->status;
+		v->type = HV_NONE;
 	} else if (strcmp(t, "shutdone") == 0) {
 		m->status = HB_ST_LEFT;
+		v->type = HV_SHUTDONE;
 		gone_gen = hg;
 		hbd_strlcpy(gone_node, m->node, sizeof(gone_node));
-	} else
+	} else if (strcmp(t, "starting") == 0) {
+		v->type = HV_STARTING;
+	} else if (strcmp(t, "resource") == 0) {
+		v->type = HV_RESOURCE;
+		v->hold = hold_of(&hm);
+		v->full = hbc_get_str(&hm, "rtype", w, sizeof(w)) == 0 &&
+		    strcmp(w, "full") == 0;
+		if (hbc_get_str(&hm, "isstable", w, sizeof(w)) == 0)
+			v->stable = strcmp(w, "1") == 0;
+		(void)hbc_get_str(&hm, "info", v->info, sizeof(v->info));
+	} else if (strcmp(t, "ask_resources") == 0) {
+		v->type = HV_ASK;
+		v->hold = hold_of(&hm);
+		if (hbc_get_str(&hm, "info", v->info, sizeof(v->info)) < 0)
+			return 0;
+	} else if (strcmp(t, "hb_takeover") == 0) {
+		v->type = HV_TAKEOVER;
+		v->hold = hold_of(&hm);
+	} else if (strcmp(t, "reqnodes") == 0) {
+		reqnodes(c, &hm, m->node);
 		return 0;
+	} else
+		return 0;	/* ip-request-resp, stonith...: not ours */
 	if (m->status != HB_ST_LEFT && hg == gone_gen &&
 	    strcasecmp(m->node, gone_node) == 0)
 		return 0;		/* its last words after the goodbye */

@@ -229,6 +229,9 @@ carry_out(const struct core_action *a)
 	case CA_EXIT:
 		ev_break();
 		break;
+	case CA_HBV1:
+		hb_compat_send(conf, a->text);
+		break;
 	}
 }
 
@@ -273,6 +276,7 @@ on_packet(int medium, const uint8_t *pkt, size_t len, const char *from,
     void *arg)
 {
 	struct hb_msg	 m;
+	struct hbv1_msg	 v;
 	int		 hc;
 
 	/*
@@ -281,9 +285,9 @@ on_packet(int medium, const uint8_t *pkt, size_t len, const char *from,
 	 */
 	if (pkt != NULL && (len < 2 || pkt[0] != 'h' || pkt[1] != 'b')) {
 		memset(&m, 0, sizeof(m));
-		hc = hb_compat_rx(conf, pkt, len, &m);
+		hc = hb_compat_rx(conf, pkt, len, &m, &v);
 		if (hc == 1) {
-			core_rx_foreign(core, medium, &m, mono_ms());
+			core_rx_foreign(core, medium, &m, &v, mono_ms());
 			drain();
 			return;
 		}

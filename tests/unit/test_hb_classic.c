@@ -348,6 +348,7 @@ test_peer_heard(void **state)
 	static struct conf	 c;
 	char			 node[32];
 	struct hb_msg		 hm;
+	struct hbv1_msg		 hv;
 
 	(void)state;
 	memset(&c, 0, sizeof(c));
@@ -363,7 +364,7 @@ test_peer_heard(void **state)
 	    sizeof(node)), 1);
 	assert_string_equal(node, "ha2");
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)sha1_status_init,
-	    LEN(sha1_status_init), &hm), 1);
+	    LEN(sha1_status_init), &hm, &hv), 1);
 	assert_string_equal(hm.node, "ha2");
 	assert_int_equal(hm.generation, 0x6b134799);
 	assert_int_equal(hm.seq, 1);
@@ -375,7 +376,7 @@ test_peer_heard(void **state)
 	    node, sizeof(node)), 0);
 	assert_int_equal(hb_compat_rx(&c,
 	    (const uint8_t *)sha1_ip_request_resp, LEN(sha1_ip_request_resp),
-	    &hm), 0);			/* our own (looped back): not malformed */
+	    &hm, &hv), 0);			/* our own (looped back): not malformed */
 	/* authentic, but not a status: heard, yet no membership packet */
 	c.local_index = 1;
 	strcpy(c.local, "ha2");
@@ -385,7 +386,7 @@ test_peer_heard(void **state)
 	assert_string_equal(node, "ha1");
 	assert_int_equal(hb_compat_rx(&c,
 	    (const uint8_t *)sha1_ip_request_resp, LEN(sha1_ip_request_resp),
-	    &hm), 0);
+	    &hm, &hv), 0);
 	c.local_index = 0;
 	/* a wrong key: refused */
 	c.keys[0].secret[0] ^= 1;
@@ -409,18 +410,18 @@ test_peer_heard(void **state)
 	c.nkeys = 0;
 	set_key(&c, 1, AUTH_MD5, MD5_KEY);
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)md5_shutdone,
-	    LEN(md5_shutdone), &hm), 1);
+	    LEN(md5_shutdone), &hm, &hv), 1);
 	assert_int_equal(hm.status, HB_ST_LEFT);
 	/* a status of that generation after its goodbye: not news */
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)md5_status_after,
-	    LEN(md5_status_after), &hm), 0);
+	    LEN(md5_status_after), &hm, &hv), 0);
 	/* sha256 is hbd's, not heartbeat's */
 	c.keys[0].method = AUTH_SHA256;
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)md5_shutdone,
-	    LEN(md5_shutdone), &hm), -1);
+	    LEN(md5_shutdone), &hm, &hv), -1);
 	/* hbd's own packets and garbage are not heartbeat's */
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)"hb\001\001",
-	    4, &hm), -1);
+	    4, &hm, &hv), -1);
 }
 
 int
