@@ -12,6 +12,7 @@ UNIT_TESTS = \
 	tests/unit/test_auth \
 	tests/unit/test_hb_msg \
 	tests/unit/test_hb_classic \
+	tests/unit/test_hbv1 \
 	tests/unit/test_member \
 	tests/unit/test_json \
 	tests/unit/test_conf \
@@ -33,6 +34,8 @@ tests_unit_test_hb_msg_LDADD = $(UNIT_LDADD)
 tests_unit_test_hb_msg_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_hb_classic_LDADD = $(UNIT_LDADD)
 tests_unit_test_hb_classic_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_hbv1_LDADD = $(UNIT_LDADD)
+tests_unit_test_hbv1_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_member_LDADD = $(UNIT_LDADD)
 tests_unit_test_member_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_json_LDADD = $(UNIT_LDADD)
