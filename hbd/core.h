@@ -226,6 +226,12 @@ void	core_status_counters(const struct core *, struct jw *);
 const char *core_fence_state_name(const struct core *);
 int	core_fence_configured(const struct core *);
 const char *core_held_summary(const struct core *);
+/* A heartbeat 3.0.6 peer negotiated with (compat heartbeat): 1 and what
+ * it last said it holds (its point of view: none, local, foreign, all),
+ * whether it said it was stable, and the standby handshake in progress
+ * (none, asked, releasing, released, agreed, taking); 0 otherwise. */
+int	core_heartbeat_peer(const struct core *, const char **holds,
+	    int *stable, const char **handshake);
 
 /* For the simulator's invariants: the group's local state and placement. */
 struct core_group_view {

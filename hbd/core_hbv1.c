@@ -710,3 +710,15 @@ hbv1_sb_name(int sb)
 	return sb >= 0 && sb < (int)(sizeof(names) / sizeof(names[0])) ?
 	    names[sb] : "?";
 }
+
+int
+core_heartbeat_peer(const struct core *c, const char **holds, int *stable,
+    const char **handshake)
+{
+	if (!hbv1_on(c))
+		return 0;
+	*holds = c->hbv1.seen_rsc ? hold_word(c->hbv1.hold) : "unknown";
+	*stable = c->hbv1.seen_rsc && c->hbv1.stable;
+	*handshake = hbv1_sb_name(c->hbv1.sb);
+	return 1;
+}

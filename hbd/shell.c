@@ -438,7 +438,9 @@ node_status(struct jw *w, int i, int64_t now)
 {
 	const struct member		*mem = core_member(core);
 	const struct member_node	*n = &mem->nodes[i];
+	const char			*holds, *hs;
 	int				 j, local = i == conf->local_index;
+	int				 stable;
 
 	jw_obj_begin(w, NULL);
 	jw_int(w, "index", i + 1);
@@ -464,6 +466,14 @@ node_status(struct jw *w, int i, int64_t now)
 	jw_int(w, "dead_count", (int64_t)n->dead_count);
 	if (!local && n->heard)
 		jw_str(w, "peer_status", hb_status_name(n->peer_status));
+	if (!local && core_heartbeat_peer(core, &holds, &stable, &hs)) {
+		/* it runs heartbeat 3.0.6 (compat heartbeat) */
+		jw_obj_begin(w, "heartbeat");
+		jw_str(w, "holds", holds);
+		jw_bool(w, "stable", stable);
+		jw_str(w, "handshake", hs);
+		jw_obj_end(w);
+	}
 	jw_arr_begin(w, "links");
 	for (j = 0; j < conf->nmedia; j++) {
 		const struct member_link	*l = &n->links[j];
