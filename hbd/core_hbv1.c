@@ -408,6 +408,15 @@ hbv1_rx(struct core *c, const struct hbv1_msg *v, uint32_t gen,
 		h->seen_rsc = 1;
 		if (h->stable && !was)
 			h->reply_due = 1;	/* as heartbeat answers */
+		/* its "done" was lost, but it reports the set taken */
+		if (h->sb == SB_DONE && h->stable &&
+		    (m & h->sb_groups) == h->sb_groups) {
+			core_log(c, LOG_INFO, "heartbeat on %s holds the %s "
+			    "groups", pn(c), h->sb_set);
+			h->sb = SB_NOT;
+			h->sb_groups = 0;
+			h->reply_due = 1;
+		}
 		break;
 	case HV_ASK:
 		ask(c, v);
