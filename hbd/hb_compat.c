@@ -143,8 +143,12 @@ tx_msg(const char *fields)
 	}
 	hbc_build_str(&b, "src", c->local);
 	hbc_build_add(&b, HBC_FT_BINARY, "srcuuid", tx.uuid, sizeof(tx.uuid));
-	snprintf(v, sizeof(v), "%llx", (unsigned long long)++tx.seq);
-	hbc_build_str(&b, "seq", v);
+	/* heartbeat's NS_ messages (flow control, retransmission) have no
+	 * sequence number */
+	if (strncmp(fields, "t=NS_", 5) != 0) {
+		snprintf(v, sizeof(v), "%llx", (unsigned long long)++tx.seq);
+		hbc_build_str(&b, "seq", v);
+	}
 	snprintf(v, sizeof(v), "%lx", (unsigned long)tx.gen);
 	hbc_build_str(&b, "hg", v);
 	snprintf(v, sizeof(v), "%lx", (unsigned long)time(NULL));
@@ -203,6 +207,111 @@ hb_classic_peer_heard(const struct conf *c, const uint8_t *pkt, size_t len,
 	struct hbc_msg	hm;
 
 	return peer_msg(c, pkt, len, &hm, node, nodelen) == 1;
+}
+
+/*
+ * Retransmission requests, as a heartbeat node makes them: a message of
+ * the peer that is missing (its sequence number skipped) after a short
+ * wait (heartbeat's messages arrive slightly out of order) is asked for
+ * again with t=NS_rexmit dest=PEER firstseq=N lastseq=M (decimal), a few
+ * times. Without it one lost packet on a single medium could leave a
+ * standby handshake waiting for a "done" that never comes.
+ */
+#define RX_WINDOW	64
+#define RX_WAIT_MS	250
+#define RX_AGAIN_MS	1000
+#define RX_TRIES	5
+
+static struct {
+	const struct conf *c;
+	uint64_t	 gen;
+	uint64_t	 low;		/* the first seq seen of gen */
+	uint64_t	 top;		/* the highest */
+	uint64_t	 bits;		/* bit i: top - i seen */
+	int		 tries;
+	char		 node[HBD_MAX_NAME];
+	struct ev_timer	 timer;
+	int		 timer_init;
+} rx;
+
+static int
+rx_missing(uint64_t seq)
+{
+	uint64_t	 d;
+
+	if (seq <= rx.low || seq > rx.top)
+		return 0;
+	d = rx.top - seq;
+	return d < RX_WINDOW && !(rx.bits & ((uint64_t)1 << d));
+}
+
+static void
+rx_ask(struct ev_timer *t, void *arg)
+{
+	char		 f[HBD_MAX_NAME + 96];
+	uint64_t	 s, e, first;
+	int		 asked = 0;
+
+	(void)arg;
+	if (!tx.armed || rx.c == NULL)
+		return;
+	first = rx.top >= RX_WINDOW ? rx.top - RX_WINDOW + 1 : 1;
+	for (s = first; s <= rx.top; s++) {
+		if (!rx_missing(s))
+			continue;
+		for (e = s; e + 1 <= rx.top && rx_missing(e + 1); e++)
+			;
+		snprintf(f, sizeof(f), "t=NS_rexmit\ndest=%s\nfirstseq=%llu\n"
+		    "lastseq=%llu\n", rx.node, (unsigned long long)s,
+		    (unsigned long long)e);
+		tx.c = rx.c;
+		tx_msg(f);
+		log_debug("compat heartbeat: asked %s to retransmit %llu-%llu",
+		    rx.node, (unsigned long long)s, (unsigned long long)e);
+		asked = 1;
+		s = e;
+	}
+	if (asked && ++rx.tries < RX_TRIES)
+		ev_timer_add(t, RX_AGAIN_MS);
+}
+
+static void
+rx_note(const struct conf *c, const char *node, uint64_t gen, uint64_t seq)
+{
+	uint64_t	 d;
+
+	rx.c = c;
+	if (!c->compat_heartbeat || seq == 0)
+		return;
+	if (!rx.timer_init) {
+		ev_timer_init(&rx.timer, "compat heartbeat rexmit", rx_ask,
+		    NULL);
+		rx.timer_init = 1;
+	}
+	if (gen != rx.gen || strcasecmp(node, rx.node) != 0) {
+		rx.gen = gen;
+		rx.low = rx.top = seq;
+		rx.bits = 1;
+		rx.tries = 0;
+		hbd_strlcpy(rx.node, node, sizeof(rx.node));
+		return;
+	}
+	if (seq > rx.top) {
+		d = seq - rx.top;
+		rx.bits = d >= RX_WINDOW ? 0 : rx.bits << d;
+		rx.bits |= 1;
+		if (d > 1) {
+			rx.tries = 0;
+			if (!ev_timer_pending(&rx.timer))
+				ev_timer_add(&rx.timer, RX_WAIT_MS);
+		}
+		rx.top = seq;
+	} else if ((d = rx.top - seq) < RX_WINDOW) {
+		if (rx.tries > 0 && rx_missing(seq))
+			log_debug("compat heartbeat: %s's message %llu came "
+			    "after we asked", node, (unsigned long long)seq);
+		rx.bits |= (uint64_t)1 << d;
+	}
 }
 
 /* heartbeat's last status of the peer's current generation, for its
@@ -278,6 +387,7 @@ hb_compat_rx(const struct conf *c, const uint8_t *pkt, size_t len,
 	    hbc_get_hex(&hm, "hg", &hg) < 0 || hg > UINT32_MAX ||
 	    hbc_get_hex(&hm, "seq", &seq) < 0)
 		return 0;		/* NS_ackmsg, NS_rexmit: no seq */
+	rx_note(c, m->node, hg, seq);
 	if (hg != st_gen) {
 		st_gen = hg;
 		st_last = HB_ST_INIT;
