@@ -761,13 +761,18 @@ fails. An *outage period* is a run of failed attempts, from the start of the fir
 answer of the next good one; the **total client outage** is the sum of the periods over the
 whole procedure, the *longest* is the longest period. **Two servers**: `tests/tools/lab-sampler`
 records every 10 ms whether each node has the VIP; one sample with the VIP on both nodes is a
-"yes". As a cross-check, the client records which node answered each attempt; *answering
+"yes" (the sampler's longest gap between two samples, per round, is in the last table). As a cross-check, the client records which node answered each attempt; *answering
 node changed* counts the changes (2 for rolling: ha1 → ha2 → ha1; 0 for the window).""")
     w("")
     w("## Summary: median (min–max) over the rounds")
     w("")
     L.extend(mig_table(rows))
     w("")
+    gaps = [num(r.get("sampler_max_gap_ms")) for r in rows]
+    gaps = [g for g in gaps if g is not None]
+    if gaps:
+        w("The VIP sampler's longest gap between two samples, over every round: %.0f ms." % max(gaps))
+        w("")
     rr = [r for r in rows if r["procedure"] == "rolling"]
     wr = [r for r in rows if r["procedure"] == "window"]
     if rr:
@@ -802,13 +807,14 @@ node changed* counts the changes (2 for rolling: ha1 → ha2 → ha1; 0 for the 
     w("## Rounds")
     w("")
     w("| procedure | round | load | total outage | longest | periods | failed / probes "
-      "| two-VIP samples / samples | node changes | lab restart | move 1 | move 2 |")
-    w("|---|---|---|---|---|---|---|---|---|---|---|---|")
+      "| two-VIP samples / samples | sampler's longest gap | node changes | lab restart | move 1 | move 2 |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in allrows:
-        w("| %s | %s | %s | %s | %s | %s | %s / %s | %s / %s | %s | %s | %s | %s |" % (
+        w("| %s | %s | %s | %s | %s | %s | %s / %s | %s / %s | %s | %s | %s | %s | %s |" % (
             r["procedure"], r["round"], r["load1"], r["total_outage_ms"], r["longest_outage_ms"],
             r["outage_periods"], r["failed_probes"], r["probes"], r["two_vip_samples"],
-            r["samples"], r["server_changes"], r["lab_restart_ms"], r["move1_ms"], r["move2_ms"]))
+            r["samples"], r.get("sampler_max_gap_ms", "?"), r["server_changes"], r["lab_restart_ms"],
+            r["move1_ms"], r["move2_ms"]))
     w("")
     w("Times in ms. Move 1 / move 2: rolling, the outage counted during the move to ha2 and the "
       "move back; window, the whole window.")

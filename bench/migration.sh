@@ -201,7 +201,7 @@ EOF
 	    die "no heartbeat pair"
 	sleep 2
 	lab_sampler_start mig $SAMPLE_MS || die "sampler"
-	local load off t0 t1 rc m
+	local load off t0 t1 rc m gap
 	load=$(cut -d' ' -f1 /proc/loadavg)
 	off=$(stat -c %s "$PLOG")
 	t0=$(now_us)
@@ -216,9 +216,11 @@ EOF
 	cp "$LAB_DIR/sample-mig.log" "$RAWLOG/sample-$PROC-$ROUND.log"
 	if [ "$rc" != 0 ]; then
 		say "  $PROC round $ROUND failed (logs kept)"
-		echo "$PROC,$ROUND,$MOVES,$(date -u +%FT%TZ),$load,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA" >> "$RAW/migration-runs.csv"
+		echo "$PROC,$ROUND,$MOVES,$(date -u +%FT%TZ),$load,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA" >> "$RAW/migration-runs.csv"
 		exit 1
 	fi
+	gap=$(sed -n 's/^# summary .*max_gap_ms=\([0-9.]*\).*/\1/p' \
+	    "$RAWLOG/sample-$PROC-$ROUND.log")
 	m=$(python3 "$here/analyze.py" migration "$PLOG" "$off" "$t0" "$t1" \
 	    "$RAWLOG/sample-$PROC-$ROUND.log" "$MARKS") || die "analysis"
 	# total longest periods failed probes two_vip samples switches seg...
@@ -231,9 +233,9 @@ EOF
 	rolling) move1=${11} move2=${12} ;;	# segments: stop_hb_ha2 hbd_on_ha2 move_to_ha2 move_back
 	window) move1=$9 ;;
 	esac
-	echo "$PROC,$ROUND,$MOVES,$(date -u +%FT%TZ),$load,$1,$2,$3,$4,$5,$6,$7,$([ "$6" -gt 0 ] && echo yes || echo no),$8,$LAB_RESTART_MS,$net,$lnet,$move1,$move2" >> "$RAW/migration-runs.csv"
-	printf '  %s round %s: outage total %s ms (longest %s ms, %s periods), two servers: %s (%s of %s samples), answering node changed %s times' \
-	    "$PROC" "$ROUND" "$1" "$2" "$3" "$([ "$6" -gt 0 ] && echo YES || echo no)" "$6" "$7" "$8"
+	echo "$PROC,$ROUND,$MOVES,$(date -u +%FT%TZ),$load,$1,$2,$3,$4,$5,$6,$7,$([ "$6" -gt 0 ] && echo yes || echo no),$8,$LAB_RESTART_MS,$net,$lnet,$move1,$move2,${gap:-NA}" >> "$RAW/migration-runs.csv"
+	printf '  %s round %s: outage total %s ms (longest %s ms, %s periods), two servers: %s (%s of %s samples, longest gap %s ms), answering node changed %s times' \
+	    "$PROC" "$ROUND" "$1" "$2" "$3" "$([ "$6" -gt 0 ] && echo YES || echo no)" "$6" "$7" "${gap:-?}" "$8"
 	[ "$PROC" != window ] || printf ', lab restart %s ms, outage without it %s ms (longest %s ms)' "$LAB_RESTART_MS" "$net" "$lnet"
 	[ "$PROC" != rolling ] || printf ', move_to_ha2 %s ms, move_back %s ms' "$move1" "$move2"
 	echo
@@ -280,7 +282,7 @@ main() {
 	    lab_build_tools ) || die "cannot build the lab tools"
 	rm -rf "$WORK/raw" "$WORK/logs"
 	mkdir -p "$WORK/raw" "$WORK/logs"
-	echo "procedure,round,moves,date,load1,total_outage_ms,longest_outage_ms,outage_periods,failed_probes,probes,two_vip_samples,samples,two_servers,server_changes,lab_restart_ms,outage_wo_lab_restart_ms,longest_wo_lab_restart_ms,move1_ms,move2_ms" \
+	echo "procedure,round,moves,date,load1,total_outage_ms,longest_outage_ms,outage_periods,failed_probes,probes,two_vip_samples,samples,two_servers,server_changes,lab_restart_ms,outage_wo_lab_restart_ms,longest_wo_lab_restart_ms,move1_ms,move2_ms,sampler_max_gap_ms" \
 	    > "$WORK/raw/migration-runs.csv"
 	{
 		echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
