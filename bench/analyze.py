@@ -785,6 +785,10 @@ node changed* counts the changes (2 for rolling: ha1 → ha2 → ha1; 0 for the 
         w("|---|---|")
         w("| move to ha2 (heartbeat's clean stop on ha1, hbd on ha2 takes the group) | %s |"
           % mig_cell([num(r["move1_ms"]) for r in rr]))
+        if any(num(r.get("hbd_part_ms")) is not None for r in rr):
+            w("| … of which hbd on ha2: heartbeat's goodbye heard → group started (hbd's log; "
+              "the rest is heartbeat releasing the group on ha1) | %s |"
+              % mig_cell([num(r.get("hbd_part_ms")) for r in rr]))
         w("| move back (hbd starts on ha1, auto_failback) | %s |"
           % mig_cell([num(r["move2_ms"]) for r in rr]))
         w("")
@@ -792,6 +796,10 @@ node changed* counts the changes (2 for rolling: ha1 → ha2 → ha1; 0 for the 
         w("Maintenance window, raw (with the lab's two node restarts): %s; the restarts: %s." % (
             mig_cell([num(r["total_outage_ms"]) for r in wr]),
             mig_cell([num(r["lab_restart_ms"]) for r in wr])))
+        if any(num(r.get("hbd_part_ms")) is not None for r in wr):
+            w("Of the window, hbd's start on ha1 → its group started (hbd's log) took %s; "
+              "the rest is heartbeat releasing the group and ending (its stop returns about 2 s "
+              "after \"All HA resources relinquished\")." % mig_cell([num(r.get("hbd_part_ms")) for r in wr]))
         w("")
     ro = stats([num(r["total_outage_ms"]) for r in rr])
     wi = stats([num(r["outage_wo_lab_restart_ms"]) for r in wr])
@@ -807,17 +815,19 @@ node changed* counts the changes (2 for rolling: ha1 → ha2 → ha1; 0 for the 
     w("## Rounds")
     w("")
     w("| procedure | round | load | total outage | longest | periods | failed / probes "
-      "| two-VIP samples / samples | sampler's longest gap | node changes | lab restart | move 1 | move 2 |")
-    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+      "| two-VIP samples / samples | sampler's longest gap | node changes | lab restart | move 1 | move 2 "
+      "| hbd's part |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in allrows:
-        w("| %s | %s | %s | %s | %s | %s | %s / %s | %s / %s | %s | %s | %s | %s | %s |" % (
+        w("| %s | %s | %s | %s | %s | %s | %s / %s | %s / %s | %s | %s | %s | %s | %s | %s |" % (
             r["procedure"], r["round"], r["load1"], r["total_outage_ms"], r["longest_outage_ms"],
             r["outage_periods"], r["failed_probes"], r["probes"], r["two_vip_samples"],
             r["samples"], r.get("sampler_max_gap_ms", "?"), r["server_changes"], r["lab_restart_ms"],
-            r["move1_ms"], r["move2_ms"]))
+            r["move1_ms"], r["move2_ms"], r.get("hbd_part_ms", "?")))
     w("")
     w("Times in ms. Move 1 / move 2: rolling, the outage counted during the move to ha2 and the "
-      "move back; window, the whole window.")
+      "move back; window, the whole window. hbd's part: rolling, heartbeat's goodbye heard on ha2 → "
+      "group started on ha2; window, hbd's start on ha1 → group started (both from hbd's log).")
     open(os.path.join(outdir, "MIGRATION.md"), "w").write("\n".join(L) + "\n")
     print("report: %s" % os.path.join(outdir, "MIGRATION.md"))
     rp = os.path.join(outdir, "REPORT.md")

@@ -81,6 +81,17 @@ reboot_to_hbd() {	# N
 	chmod 600 "$LAB_DIR/ha$n/conf/authkeys"
 }
 
+# hbd_ms N FROM TO: ms between the first lines of hbd's log on node N
+# matching FROM, then TO after it (a fresh lab: one round's log)
+hbd_ms() {
+	awk -v f="$2" -v t="$3" '
+	    { split($2, a, "_"); split(a[2], h, ":")
+	      ms = (h[1] * 3600 + h[2] * 60 + h[3]) * 1000 }
+	    a0 == "" && index($0, f) { a0 = ms; next }
+	    a0 != "" && index($0, t) { printf "%d\n", ms - a0; exit }' \
+	    "$LAB_DIR/ha$1/ha-log" 2>/dev/null
+}
+
 # ---- the planned moves: one function each, switched by --moves
 
 # the group leaves heartbeat on ha1 for hbd on ha2 (step 4)
@@ -216,7 +227,7 @@ EOF
 	cp "$LAB_DIR/sample-mig.log" "$RAWLOG/sample-$PROC-$ROUND.log"
 	if [ "$rc" != 0 ]; then
 		say "  $PROC round $ROUND failed (logs kept)"
-		echo "$PROC,$ROUND,$MOVES,$(date -u +%FT%TZ),$load,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA" >> "$RAW/migration-runs.csv"
+		echo "$PROC,$ROUND,$MOVES,$(date -u +%FT%TZ),$load,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA" >> "$RAW/migration-runs.csv"
 		exit 1
 	fi
 	gap=$(sed -n 's/^# summary .*max_gap_ms=\([0-9.]*\).*/\1/p' \
@@ -229,15 +240,22 @@ EOF
 	local lnet=$(( ${2%.*} - LAB_RESTART_MS ))
 	[ "$net" -ge 0 ] || net=0
 	[ "$lnet" -ge 0 ] || lnet=0
+	local hbd1=NA
 	case $PROC in
-	rolling) move1=${11} move2=${12} ;;	# segments: stop_hb_ha2 hbd_on_ha2 move_to_ha2 move_back
-	window) move1=$9 ;;
+	rolling)	# segments: stop_hb_ha2 hbd_on_ha2 move_to_ha2 move_back
+		move1=${11} move2=${12}
+		# hbd's part of the move to ha2: heartbeat's goodbye heard ->
+		# the group started on ha2 (the rest is heartbeat's release)
+		hbd1=$(hbd_ms 2 "node ha1: left the cluster" "started on ha2") ;;
+	window)
+		move1=$9
+		hbd1=$(hbd_ms 1 " starting (" "started on ha1") ;;
 	esac
-	echo "$PROC,$ROUND,$MOVES,$(date -u +%FT%TZ),$load,$1,$2,$3,$4,$5,$6,$7,$([ "$6" -gt 0 ] && echo yes || echo no),$8,$LAB_RESTART_MS,$net,$lnet,$move1,$move2,${gap:-NA}" >> "$RAW/migration-runs.csv"
+	echo "$PROC,$ROUND,$MOVES,$(date -u +%FT%TZ),$load,$1,$2,$3,$4,$5,$6,$7,$([ "$6" -gt 0 ] && echo yes || echo no),$8,$LAB_RESTART_MS,$net,$lnet,$move1,$move2,${gap:-NA},${hbd1:-NA}" >> "$RAW/migration-runs.csv"
 	printf '  %s round %s: outage total %s ms (longest %s ms, %s periods), two servers: %s (%s of %s samples, longest gap %s ms), answering node changed %s times' \
 	    "$PROC" "$ROUND" "$1" "$2" "$3" "$([ "$6" -gt 0 ] && echo YES || echo no)" "$6" "$7" "${gap:-?}" "$8"
-	[ "$PROC" != window ] || printf ', lab restart %s ms, outage without it %s ms (longest %s ms)' "$LAB_RESTART_MS" "$net" "$lnet"
-	[ "$PROC" != rolling ] || printf ', move_to_ha2 %s ms, move_back %s ms' "$move1" "$move2"
+	[ "$PROC" != window ] || printf ', lab restart %s ms, outage without it %s ms (longest %s ms), hbd start to group started %s ms' "$LAB_RESTART_MS" "$net" "$lnet" "$hbd1"
+	[ "$PROC" != rolling ] || printf ', move_to_ha2 %s ms (hbd: goodbye to started %s ms), move_back %s ms' "$move1" "$hbd1" "$move2"
 	echo
 	for n in 1 2; do
 		cp "$LAB_DIR/ha$n/var-log/ha-log" "$RAWLOG/ha-log-$PROC-$ROUND-ha$n" 2>/dev/null
@@ -282,7 +300,7 @@ main() {
 	    lab_build_tools ) || die "cannot build the lab tools"
 	rm -rf "$WORK/raw" "$WORK/logs"
 	mkdir -p "$WORK/raw" "$WORK/logs"
-	echo "procedure,round,moves,date,load1,total_outage_ms,longest_outage_ms,outage_periods,failed_probes,probes,two_vip_samples,samples,two_servers,server_changes,lab_restart_ms,outage_wo_lab_restart_ms,longest_wo_lab_restart_ms,move1_ms,move2_ms,sampler_max_gap_ms" \
+	echo "procedure,round,moves,date,load1,total_outage_ms,longest_outage_ms,outage_periods,failed_probes,probes,two_vip_samples,samples,two_servers,server_changes,lab_restart_ms,outage_wo_lab_restart_ms,longest_wo_lab_restart_ms,move1_ms,move2_ms,sampler_max_gap_ms,hbd_part_ms" \
 	    > "$WORK/raw/migration-runs.csv"
 	{
 		echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
