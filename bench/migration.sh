@@ -31,7 +31,11 @@
 #   standby  heartbeat's hb_standby on ha1 before its stop, hbctl takeover
 #            on ha1 after hbd starts there: for when the two daemons
 #            negotiate resources (issue 20, in progress); unsafe until then
-#            (docs/migration.md).
+#            (docs/migration.md).  Today (2026-12-05) heartbeat logs "No
+#            reply to standby request.  Standby request cancelled." after
+#            10 s and keeps the group: the round fails at move_to_ha2.  With
+#            auto_failback on, hbd's start on ha1 already brings the group
+#            home; the takeover then has nothing left to do.
 #
 # Writes OUT/raw/migration-runs.csv and OUT/MIGRATION.md (OUT defaults to
 # docs/benchmarks), work files and logs under /var/tmp/hbd-migration.
