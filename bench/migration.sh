@@ -165,7 +165,7 @@ window() {
 }
 
 round_main() {	# PROCEDURE ROUND
-	PROC=$1 ROUND=$2 MARKS= LAB_RESTART_MS=0
+	PROC=$1 ROUND=$2 MARKS='' LAB_RESTART_MS=0
 	RAW=$WORK/raw RAWLOG=$WORK/logs
 	. "$srcdir/tests/lib/lab.sh"
 	lab_init "mig${PROC:0:1}" || exit 1
