@@ -635,7 +635,7 @@ def cmd_migration(path, offset, t0, t1, sampler, marks):
         " ".join("%.1f" % v for v in seg)))
 
 
-MIG_PROC = [("rolling", "rolling (docs/migration.md, 5 steps)"),
+MIG_PROC = [("rolling", "rolling (docs/migration.md, 6 steps)"),
             ("window", "maintenance window (stop both, start hbd on both)")]
 
 

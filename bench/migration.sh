@@ -1,13 +1,13 @@
 #!/bin/bash
 # bench/migration.sh - issue 20: the client's outage while a live pair moves
-# from Debian's heartbeat 3.0.6 to hbd, rolling (docs/migration.md "Beside a
-# running heartbeat", the steps of tests/system/71-rolling-migration.test)
+# from Debian's heartbeat 3.0.6 to hbd, rolling (docs/migration.md "A
+# rolling migration", the steps of tests/system/71-rolling-migration.test)
 # against the maintenance window (docs/migration.md, step 2: stop heartbeat
 # on both nodes, start hbd on both).  Not part of make check.  Needs root,
 # Debian's heartbeat and apache2 (both in scripts/install-deps.sh).
 #
 #   bench/migration.sh [--rounds N] [--procedures "rolling window"]
-#                      [--moves stop|standby] [--out DIR] [--no-report]
+#                      [--moves negotiate|standby|stop] [--out DIR] [--no-report]
 #
 # Each round builds a fresh lab (tests/lib/lab.sh, heartbeat's nodes from
 # tests/lib/heartbeat.sh), runs one procedure end to end and tears the lab
@@ -25,17 +25,15 @@
 # number of times the answering node changed is a cross-check).
 #
 # --moves: how the planned moves are made (move_to_ha2, move_back below).
-#   stop     (default, what works today) heartbeat's clean stop on ha1
-#            hands the group to hbd on ha2 (shutdone); hbd's start on ha1
-#            brings it home (auto_failback).
-#   standby  heartbeat's hb_standby on ha1 before its stop, hbctl takeover
-#            on ha1 after hbd starts there: for when the two daemons
-#            negotiate resources (issue 20, in progress); unsafe until then
-#            (docs/migration.md).  Today (2026-12-05) heartbeat logs "No
-#            reply to standby request.  Standby request cancelled." after
-#            10 s and keeps the group: the round fails at move_to_ha2.  With
-#            auto_failback on, hbd's start on ha1 already brings the group
-#            home; the takeover then has nothing left to do.
+#   negotiate (default: docs/migration.md's procedure) hbd on ha2 runs with
+#            `compat heartbeat`; `hbctl takeover` on ha2 moves the group
+#            there through heartbeat's standby handshake, then heartbeat
+#            stops on ha1 holding nothing; hbd's start on ha1 brings the
+#            group home (auto_failback).
+#   standby  the same, with heartbeat's hb_standby on ha1 for the move.
+#   stop     the procedure before hbd negotiated with heartbeat: no
+#            compat line; heartbeat's clean stop on ha1 hands the group to
+#            hbd on ha2 (shutdone); hbd's start on ha1 brings it home.
 #
 # Writes OUT/raw/migration-runs.csv and OUT/MIGRATION.md (OUT defaults to
 # docs/benchmarks), work files and logs under /var/tmp/hbd-migration.
@@ -49,7 +47,7 @@ export LAB_TOOLS=$WORK/tools HBLAB_TOOLS=$WORK/tools
 PROBE_MS=10
 PROBE_TIMEOUT_MS=500
 SAMPLE_MS=10
-MOVES=${MOVES:-stop}
+MOVES=${MOVES:-negotiate}
 
 now_us() { local t=${EPOCHREALTIME}; echo "${t/[.,]/}"; }
 say() { echo "[$(date +%H:%M:%S)] $*"; }
@@ -82,6 +80,10 @@ reboot_to_hbd() {	# N
 	cp "$C/ha.cf" "$C/haresources" "$C/authkeys" "$LAB_DIR/ha$n/conf/"
 	sed -i "s#^logfile .*#logfile $LAB_DIR/ha$n/ha-log#" \
 	    "$LAB_DIR/ha$n/conf/ha.cf"
+	# the first node on hbd speaks heartbeat's protocol beside it
+	if [ "$n" = 2 ] && [ "$MOVES" != stop ] && [ "$PROC" = rolling ]; then
+		echo "compat heartbeat" >> "$LAB_DIR/ha$n/conf/ha.cf"
+	fi
 	chmod 600 "$LAB_DIR/ha$n/conf/authkeys"
 }
 
@@ -103,6 +105,10 @@ move_to_ha2() {
 	case $MOVES in
 	stop)
 		hblab_stop 1 ;;
+	negotiate)
+		hbctl_n 2 takeover > /dev/null &&
+		    lab_wait 30 "ha2 to serve after hbctl takeover" served_by ha2 &&
+		    hblab_stop 1 ;;
 	standby)
 		hblab_standby 1 &&
 		    lab_wait 30 "ha2 to serve after hb_standby" served_by ha2 &&
@@ -112,12 +118,7 @@ move_to_ha2() {
 
 # the group comes home to ha1, which runs hbd now (step 5)
 move_back() {
-	case $MOVES in
-	stop)
-		: ;;	# auto_failback on: hbd's start on ha1 was the move
-	standby)
-		hbctl_n 1 --wait 30 takeover > /dev/null ;;
-	esac
+	: 	# auto_failback on: hbd's start on ha1 is the move
 }
 
 # ---- the procedures
@@ -248,9 +249,15 @@ EOF
 	case $PROC in
 	rolling)	# segments: stop_hb_ha2 hbd_on_ha2 move_to_ha2 move_back
 		move1=${11} move2=${12}
-		# hbd's part of the move to ha2: heartbeat's goodbye heard ->
-		# the group started on ha2 (the rest is heartbeat's release)
-		hbd1=$(hbd_ms 2 "node ha1: left the cluster" "started on ha2") ;;
+		# hbd's part of the move to ha2: heartbeat's goodbye (stop) or
+		# its "done" (negotiate, standby) heard -> the group started on
+		# ha2 (the rest is heartbeat's release)
+		if [ "$MOVES" = stop ]; then
+			hbd1=$(hbd_ms 2 "node ha1: left the cluster" "started on ha2")
+		else
+			# hbctl takeover: heartbeat's hb_standby local; hb_standby: all
+			hbd1=$(hbd_ms 2 "released the $([ "$MOVES" = standby ] && echo all || echo local) groups" "started on ha2")
+		fi ;;
 	window)
 		move1=$9
 		hbd1=$(hbd_ms 1 " starting (" "started on ha1") ;;
@@ -285,7 +292,7 @@ main() {
 		esac
 		shift
 	done
-	case $MOVES in stop|standby) ;; *) die "--moves stop|standby" ;; esac
+	case $MOVES in stop|standby|negotiate) ;; *) die "--moves negotiate|standby|stop" ;; esac
 	export MOVES
 	[ "$(id -u)" = 0 ] || die "needs root"
 	[ -x /usr/libexec/heartbeat/heartbeat ] ||

@@ -244,7 +244,7 @@ arm(struct core *c)
 		SOONER(h->retry_at);
 	if (h->starting_sent && !h->seen_rsc &&
 	    h->starting_tries < HBV1_STARTING_TRIES)
-		SOONER(c->now + HBV1_STARTING_MS);
+		SOONER(h->starting_due);
 #undef SOONER
 	if (due < 0 && !h->timer_armed)
 		return;
@@ -598,6 +598,7 @@ hbv1_tick(struct core *c)
 		/* like a heartbeat node coming up: what do you hold? */
 		h->starting_sent = 1;
 		h->starting_tries = 1;
+		h->starting_due = c->now + HBV1_STARTING_MS;
 		send_v1(c, "t=starting\n");
 	}
 	if (h->reply_due) {
@@ -677,8 +678,10 @@ hbv1_timer(struct core *c)
 		h->retry_at = c->now + HBV1_RETRY_MS;
 	}
 	if (h->starting_sent && !h->seen_rsc &&
-	    h->starting_tries < HBV1_STARTING_TRIES) {
+	    h->starting_tries < HBV1_STARTING_TRIES &&
+	    c->now >= h->starting_due) {
 		h->starting_tries++;
+		h->starting_due = c->now + HBV1_STARTING_MS;
 		send_v1(c, "t=starting\n");
 	}
 	place_evaluate_all(c);		/* wants may come back */

@@ -147,6 +147,7 @@ struct hbv1 {
 	uint64_t	 may_run;	/* groups it may run (bit per group) */
 	int		 starting_sent;
 	int		 starting_tries;
+	int64_t		 starting_due;	/* when to say it again */
 	int		 sent_hold, sent_stable;	/* -1: nothing sent yet */
 	int		 reply_due;	/* a t=resource owed to the peer */
 	enum hbv1_sb	 sb;

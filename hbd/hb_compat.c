@@ -195,7 +195,12 @@ tx_heard(const struct conf *c)
 	tx.gen = (uint32_t)time(NULL);
 	tx_uuid(c);
 	ev_timer_init(&tx.timer, "compat heartbeat status", tx_send, NULL);
-	ev_timer_add(&tx.timer, 0);
+	/*
+	 * The first status now, before anything the core says in answer to
+	 * this packet: heartbeat drops a sequenced message from a node it saw
+	 * stop until a status of the new generation resets its tracking.
+	 */
+	tx_send(&tx.timer, NULL);
 	log_info("compat heartbeat: sending heartbeat 3.0.6 statuses as %s "
 	    "(generation %lx)", c->local, (unsigned long)tx.gen);
 }

@@ -31,6 +31,7 @@ static int		 nsent;
 static int		 starts, stops;	/* CA_RUN since the last clear */
 static int		 running;	/* the test's view of the group here */
 static int		 fail_stops;
+static int64_t		 hbv1_due = -1;	/* CT_HBV1 as the core armed it */
 
 static void
 put(const char *name, int mode, const char *text)
@@ -58,6 +59,8 @@ take(void)
 		if (a[i].type == CA_HBV1 && nsent < 64)
 			snprintf(sent[nsent++], sizeof(sent[0]), "%s",
 			    a[i].text);
+		if (a[i].type == CA_TIMER && a[i].timer == CT_HBV1)
+			hbv1_due = a[i].due;
 		if (a[i].type != CA_RUN || nres >= 8)
 			continue;
 		memset(&res[nres], 0, sizeof(res[0]));
@@ -136,10 +139,10 @@ peer(enum hbv1_type t, int hold, int stable, const char *info)
 }
 
 static const char	*haresources = "ha1 Dummy::g0\n";
-static int		 first_hold = HV_LOCAL;
+static int		 first_hold = HV_LOCAL;	/* -1: no report */
 
 static int
-setup(void **state)
+setup_with(void **state)
 {
 	struct conf_opts	 o;
 	struct conf_diag	 d;
@@ -165,6 +168,7 @@ setup(void **state)
 	conf_diag_free(&d);
 	now = 1000;
 	pseq = 0;
+	hbv1_due = -1;
 	running = 0;
 	fail_stops = 0;
 	co = core_new(cf, NULL, 1800000000u, now);
@@ -173,8 +177,27 @@ setup(void **state)
 	/* heartbeat on ha1 is heard, active, and holds its group */
 	peer(HV_NONE, -1, -1, NULL);
 	clear();
-	peer(HV_RESOURCE, first_hold, 1, NULL);
+	if (first_hold >= 0)
+		peer(HV_RESOURCE, first_hold, 1, NULL);
 	return 0;
+}
+
+/* heartbeat dropped the first t=starting (it came before hbd's first
+ * status, from a node it had seen stop) and sends only statuses */
+static int
+setup_quiet(void **state)
+{
+	haresources = "ha1 Dummy::g0\n";
+	first_hold = -1;
+	return setup_with(state);
+}
+
+static int
+setup(void **state)
+{
+	haresources = "ha1 Dummy::g0\n";
+	first_hold = HV_LOCAL;
+	return setup_with(state);
 }
 
 /* a group at home here too, and heartbeat holds both (it took ours when
@@ -184,7 +207,7 @@ setup_both(void **state)
 {
 	haresources = "ha1 Dummy::g0\nha2 Dummy::g1\n";
 	first_hold = HV_ALL;
-	return setup(state);
+	return setup_with(state);
 }
 
 static int
@@ -367,6 +390,31 @@ test_unstable_frees_nothing(void **state)
 	assert_true(starts > 0);
 }
 
+/* t=starting again every 2 s until the peer reports, although its
+ * statuses keep coming every second */
+static void
+test_starting_again(void **state)
+{
+	int	 i, n = 0;
+
+	(void)state;
+	for (i = 0; i < 60; i++) {		/* 6 s, 100 ms steps */
+		if (i % 10 == 0)
+			peer(HV_NONE, -1, -1, NULL);	/* +100 ms */
+		else
+			now += 100;
+		if (hbv1_due >= 0 && now >= hbv1_due) {
+			hbv1_due = -1;
+			core_timer(co, CT_HBV1, now);
+			take();
+		}
+	}
+	for (i = 0; i < nsent; i++)
+		if (strcmp(sent[i], "t=starting\n") == 0)
+			n++;
+	assert_true(n >= 2);
+}
+
 /* heartbeat's clean stop: shutdone, then hbd takes the group */
 static void
 test_shutdone(void **state)
@@ -412,6 +460,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_shutdone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unstable_frees_nothing,
 		    setup_both, teardown),
+		cmocka_unit_test_setup_teardown(test_starting_again,
+		    setup_quiet, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
