@@ -1155,6 +1155,13 @@ conf_load(const struct conf_opts *o, struct conf_diag *d)
 		cp_at(&cp, main_file, 0, 1, "auto_failback is not set: "
 		    "heartbeat's default \"legacy\" behaves as \"on\" in hbd; "
 		    "say auto_failback on or off");
+	if (c->compat_heartbeat && c->auto_failback == FAILBACK_LEGACY)
+		cp_at(&cp, main_file, c->compat_line, 1, "compat heartbeat: "
+		    "with auto_failback legacy (heartbeat's default when the "
+		    "line is missing) heartbeat does not negotiate resources, "
+		    "so groups move between the two daemons only by a clean "
+		    "stop or a failure; set auto_failback on or off on both "
+		    "nodes");
 out:
 	/* heartbeat fell back to logd; hbd falls back to syslog */
 	if (c->logfacility == -2)
