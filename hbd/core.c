@@ -637,6 +637,8 @@ core_rx(struct core *c, int medium, const uint8_t *pkt, size_t len,
 		    (unsigned long long)m.seq, m.generation);
 		goto out;
 	}
+	if (node == c->peer)
+		c->native_at = c->now;
 	handle_events(c, ev, n);
 	/*
 	 * A pill read from the disk mailbox may be older than heartbeats
@@ -689,6 +691,15 @@ core_rx_foreign(struct core *c, int medium, const struct hb_msg *m,
 		return;
 	node = conf_node_index(c->conf, m->node);
 	if (node < 0 || node == c->me)
+		goto out;
+	/*
+	 * A peer that speaks hbd's protocol is heard in it: heartbeat-format
+	 * messages it still sends (compat heartbeat, for a deadtime after its
+	 * heartbeat peer went; their generation and sequence numbers are
+	 * another count) say nothing more and would confuse membership.
+	 */
+	if (c->native_at > 0 &&
+	    c->now - c->native_at <= (int64_t)c->conf->deadtime_ms)
 		goto out;
 	r = member_rx(&c->mem, node, medium, m, c->now, ev, &n, &v);
 	if (r < 0) {

@@ -202,6 +202,7 @@ struct core {
 	uint32_t	 verified_gen;		/* 0: none yet */
 	uint32_t	 persisted_peer_gen;	/* older ones are replays */
 	uint32_t	 seen_gen;		/* authenticated, maybe unverified */
+	int64_t		 native_at;	/* the peer's last hbd packet used */
 	uint64_t	 seen_seq;
 	struct replay_win seen_win;
 

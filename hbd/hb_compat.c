@@ -63,6 +63,7 @@ static struct {
 	uint64_t	 seq;
 	uint8_t		 uuid[16];
 	int		 warned;
+	int64_t		 last_heard;	/* mono ms: a heartbeat message */
 } tx;
 
 /* heartbeat's own uuid for this node if it ran here (kept by heartbeat in
@@ -165,6 +166,19 @@ tx_send(struct ev_timer *t, void *arg)
 	char	 f[64];
 
 	(void)arg;
+	/*
+	 * Nothing heard in heartbeat's protocol for a deadtime: the peer
+	 * stopped, or runs hbd now (the rolling migration's last step). Say
+	 * nothing more to it in a protocol it does not speak; a heartbeat
+	 * peer heard again starts it again, with a new generation.
+	 */
+	if (mono_ms() - tx.last_heard > (int64_t)tx.c->deadtime_ms) {
+		tx.armed = 0;
+		log_info("compat heartbeat: nothing heard in heartbeat's "
+		    "protocol for %u ms: stopped sending its messages",
+		    tx.c->deadtime_ms);
+		return;
+	}
 	snprintf(f, sizeof(f), "t=status\nst=active\ndt=%lx\n",
 	    (unsigned long)tx.c->deadtime_ms);
 	tx_msg(f);
@@ -187,6 +201,7 @@ static void
 tx_heard(const struct conf *c)
 {
 	tx.c = c;			/* the newest configuration */
+	tx.last_heard = mono_ms();
 	if (!c->compat_heartbeat || tx.armed)
 		return;
 	tx.armed = 1;

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "core.h"
+#include "member.h"
 
 #define GEN	0x6b134799u
 
@@ -445,6 +446,165 @@ test_shutdone(void **state)
 	assert_true(starts > 0);
 }
 
+/*
+ * An hbd node (ha1, native protocol, no compat line) beside ha2, which
+ * runs hbd with compat heartbeat and still sends heartbeat-format
+ * statuses for a while after its heartbeat peer became an hbd node (the
+ * rolling migration's last step). Those must not confuse membership: not
+ * counted as replays, not taken for a restart of ha2, not its status.
+ */
+static struct core	*na, *nb;	/* ha1 (no compat), ha2 (compat) */
+static struct conf	*cfa;
+
+static int		 fresh[2];	/* a core's queue not read yet */
+
+/* deliver every packet each core sends to the other, answer probes */
+static void
+pump(void)
+{
+	struct core			*cores[2] = { na, nb };
+	const struct core_action	*a;
+	struct core_agent_result	 r;
+	uint8_t				 pk[8][2048];
+	size_t				 pl[8];
+	int				 i, k, n, np, guard = 0;
+
+	while ((fresh[0] || fresh[1]) && guard++ < 100) {
+		k = fresh[0] ? 0 : 1;
+		fresh[k] = 0;
+		a = core_actions(cores[k], &n);
+		np = 0;
+		memset(&r, 0, sizeof(r));
+		r.group = -1;
+		for (i = 0; i < n; i++) {
+			if (a[i].type == CA_SEND && np < 8 &&
+			    a[i].len <= sizeof(pk[0])) {
+				memcpy(pk[np], a[i].bytes, a[i].len);
+				pl[np++] = a[i].len;
+			}
+			if (a[i].type == CA_RUN && r.group < 0) {
+				r.group = a[i].group;
+				r.rsc = a[i].rsc;
+				r.act = a[i].act;
+				r.result = a[i].act == CORE_STATUS ?
+				    CR_STOPPED : CR_OK;
+				r.detail = "test";
+			}
+		}
+		for (i = 0; i < np; i++) {
+			now += 1;
+			core_rx(cores[1 - k], 0, pk[i], pl[i], "10.88.0.1",
+			    now);
+			fresh[1 - k] = 1;
+			/* its answer, before the next packet resets the queue */
+			pump();
+		}
+		if (r.group >= 0) {
+			now += 1;
+			core_agent_done(cores[k], &r, now);
+			fresh[k] = 1;
+		}
+	}
+}
+
+static void
+tick(struct core *x, int timer)
+{
+	now += 1;
+	core_timer(x, timer, now);
+	fresh[x == nb] = 1;
+	pump();
+}
+
+static void
+beat(int ms)
+{
+	int	 t;
+
+	for (t = 0; t < ms; t += 500) {
+		now += 500;
+		tick(na, CT_HEARTBEAT);
+		tick(nb, CT_HEARTBEAT);
+		tick(na, CT_MEMBER);
+		tick(nb, CT_MEMBER);
+	}
+}
+
+static void
+test_mixed_streams(void **state)
+{
+	struct conf_opts	 o;
+	struct conf_diag	 d;
+	const struct member	*m;
+	struct hb_msg		 hm;
+	struct hbv1_msg		 v;
+	struct jw		 w;
+	struct buf		 b;
+	uint32_t		 gen;
+	int			 i;
+
+	(void)state;
+	/* ha1's own copy of the files, without the compat line */
+	put("ha.cf", 0644, "keepalive 1\ndeadtime 4\ninitdead 8\n"
+	    "bcast lo\nauto_failback on\nnode ha1 ha2\nlogfacility none\n");
+	memset(&o, 0, sizeof(o));
+	o.confdir = dir;
+	o.local = "ha1";
+	o.agentdir = dir;
+	o.skip_perm_check = 1;
+	assert_non_null(cfa = conf_load(&o, &d));
+	conf_diag_free(&d);
+	nb = co;			/* ha2: set up with compat heartbeat */
+	na = core_new(cfa, NULL, 1800000100u, now);
+	core_start(na, now);
+	fresh[0] = 1;
+	pump();
+	beat(6000);
+	m = core_member(na);
+	assert_true(core_peer_alive(na));
+	gen = m->nodes[1].generation;
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w, NULL);
+	core_status_counters(na, &w);
+	jw_obj_end(&w);
+	buf_addc(&b, '\0');
+	assert_non_null(strstr(b.data, "\"replays\":0"));
+	buf_reset(&b);
+	/* ha2's heartbeat-format statuses reach ha1: the same generation
+	 * number (both from the clock, the same second), then a newer one */
+	for (i = 0; i < 6; i++) {
+		memset(&hm, 0, sizeof(hm));
+		memset(&v, 0, sizeof(v));
+		strcpy(hm.node, "ha2");
+		hm.version = HB_VERSION;
+		hm.type = HB_HEARTBEAT;
+		hm.cluster_id = cfa->cluster_id;
+		hm.generation = i < 3 ? gen : gen + 7;
+		hm.seq = (uint64_t)i + 1;
+		hm.status = HB_ST_ACTIVE;
+		v.type = HV_NONE;
+		v.hold = v.stable = -1;
+		now += 100;
+		core_rx_foreign(na, 0, &hm, &v, now);
+		fresh[0] = 1;
+		pump();
+		beat(500);
+	}
+	m = core_member(na);
+	assert_true(core_peer_alive(na));
+	assert_int_equal(m->nodes[1].generation, gen);	/* no "restart" */
+	jw_init(&w, &b);
+	jw_obj_begin(&w, NULL);
+	core_status_counters(na, &w);
+	jw_obj_end(&w);
+	buf_addc(&b, '\0');
+	assert_non_null(strstr(b.data, "\"replays\":0"));
+	buf_free(&b);
+	core_free(na);
+	conf_free(cfa);
+}
+
 int
 main(void)
 {
@@ -461,6 +621,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unstable_frees_nothing,
 		    setup_both, teardown),
 		cmocka_unit_test_setup_teardown(test_starting_again,
+		    setup_quiet, teardown),
+		cmocka_unit_test_setup_teardown(test_mixed_streams,
 		    setup_quiet, teardown),
 	};
 
