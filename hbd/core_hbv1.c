@@ -266,11 +266,26 @@ apply(struct core *c, struct grp *g, int target, int reason)
 /* ---- the peer's messages ---- */
 
 static void
-ask(struct core *c, const struct hbv1_msg *v)
+ask(struct core *c, const struct hbv1_msg *v, uint64_t seq)
 {
 	struct hbv1	*h = &c->hbv1;
 	int		 set = v->hold < 0 ? HV_ALL : v->hold, i;
 
+	/*
+	 * A handshake message older than the handshake's last step is
+	 * stale: heartbeat answering a retransmission request for a message
+	 * lost in an earlier handshake (found by 74-heartbeat-handoff under
+	 * 30 % loss: an old "done" started the group while heartbeat still
+	 * ran it). So is an answer for another set than the one agreed.
+	 */
+	if (seq <= h->sb_floor || (h->sb != SB_NOT &&
+	    strcmp(v->info, "me") != 0 &&
+	    strcmp(hold_word(set), h->sb_set) != 0)) {
+		core_log(c, LOG_NOTICE, "heartbeat on %s: a stale standby "
+		    "message \"%s\" [%s] (seq %llu): ignored", pn(c), v->info,
+		    hold_word(set), (unsigned long long)seq);
+		return;
+	}
 	if (strcmp(v->info, "me") == 0) {
 		/* the peer wants to hand SET (its point of view) over */
 		if (h->sb != SB_NOT || !my_stable(c)) {
@@ -281,6 +296,7 @@ ask(struct core *c, const struct hbv1_msg *v)
 			return;
 		}
 		h->sb = SB_OTHER;
+		h->sb_floor = seq;
 		h->sb_groups = groups_of(c, set, c->peer);
 		snprintf(h->sb_set, sizeof(h->sb_set), "%s", hold_word(set));
 		h->stable = 0;
@@ -296,6 +312,7 @@ ask(struct core *c, const struct hbv1_msg *v)
 			return;
 		}
 		h->sb = SB_GIVING;
+		h->sb_floor = seq;
 		h->sb_logged = 0;
 		core_log(c, LOG_INFO, "heartbeat on %s takes the %s groups: "
 		    "releasing them here", pn(c), h->sb_set);
@@ -310,6 +327,7 @@ ask(struct core *c, const struct hbv1_msg *v)
 			/* it released them: ours to start */
 			h->may_run &= ~h->sb_groups;
 			h->sb = SB_TAKING;
+			h->sb_floor = seq;
 			core_log(c, LOG_INFO, "heartbeat on %s released the "
 			    "%s groups: starting them here", pn(c), h->sb_set);
 			for (i = 0; i < c->ngroups; i++)
@@ -320,6 +338,7 @@ ask(struct core *c, const struct hbv1_msg *v)
 		} else if (h->sb == SB_DONE) {
 			core_log(c, LOG_INFO, "heartbeat on %s has started the "
 			    "%s groups", pn(c), h->sb_set);
+			h->sb_floor = seq;
 			h->sb = SB_NOT;
 			h->sb_groups = 0;
 			h->reply_due = 1;
@@ -413,13 +432,14 @@ hbv1_rx(struct core *c, const struct hbv1_msg *v, uint32_t gen,
 		    (m & h->sb_groups) == h->sb_groups) {
 			core_log(c, LOG_INFO, "heartbeat on %s holds the %s "
 			    "groups", pn(c), h->sb_set);
+			h->sb_floor = seq;	/* its lost "done" is stale */
 			h->sb = SB_NOT;
 			h->sb_groups = 0;
 			h->reply_due = 1;
 		}
 		break;
 	case HV_ASK:
-		ask(c, v);
+		ask(c, v, seq);
 		break;
 	case HV_TAKEOVER:
 		/* the peer ran hb_takeover SET (its point of view): run the
@@ -558,6 +578,7 @@ start_standby(struct core *c)
 			    c->groups[i].cg->name, hold_word(set));
 		}
 	h->sb = SB_ME;
+	h->sb_floor = h->seen_top;	/* its answer comes after this */
 	h->sb_groups = m;
 	snprintf(h->sb_set, sizeof(h->sb_set), "%s", hold_word(set));
 	h->sb_deadline = c->now + HBV1_REPLY_MS;

@@ -153,6 +153,9 @@ struct hbv1 {
 	enum hbv1_sb	 sb;
 	uint64_t	 sb_groups;	/* the groups of the handshake */
 	char		 sb_set[16];	/* its rsc_hold, as sent/received */
+	uint64_t	 sb_floor;	/* handshake messages up to this seq
+					 * are older than the handshake's
+					 * last step: stale */
 	int64_t		 sb_deadline;
 	int		 sb_logged;
 	uint64_t	 want_away;	/* the core moved these to the peer */

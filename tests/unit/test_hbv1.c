@@ -113,6 +113,8 @@ said(const char *what)
 	return 0;
 }
 
+static uint64_t		 seq_once;	/* the next message's seq, once */
+
 /* a heartbeat message from ha1; type HV_NONE: a status */
 static void
 peer(enum hbv1_type t, int hold, int stable, const char *info)
@@ -127,7 +129,8 @@ peer(enum hbv1_type t, int hold, int stable, const char *info)
 	m.type = HB_HEARTBEAT;
 	m.cluster_id = cf->cluster_id;
 	m.generation = GEN;
-	m.seq = ++pseq;
+	m.seq = seq_once ? seq_once : ++pseq;
+	seq_once = 0;
 	m.status = HB_ST_ACTIVE;
 	v.type = t;
 	v.hold = hold;
@@ -416,6 +419,60 @@ test_starting_again(void **state)
 	assert_true(n >= 2);
 }
 
+/*
+ * A handshake message that arrives after a newer one (heartbeat answering
+ * a retransmission request for a message lost in an earlier handshake) is
+ * stale: a "done" of the previous handshake must not start the group in
+ * the current one.
+ */
+static void
+test_stale_done(void **state)
+{
+	struct jw	 w;
+	struct buf	 b;
+	char		 err[256];
+	uint64_t	 lost;
+
+	(void)state;
+	test_peer_gives(state);			/* hbd holds the group */
+	peer(HV_RESOURCE, 0, 1, NULL);
+	/* hbctl standby: heartbeat takes "foreign"; its "done" is lost, its
+	 * stable report that follows ends the handshake */
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w, NULL);
+	assert_int_equal(core_admin(co, "standby", NULL, &w, err, sizeof(err),
+	    now), 0);
+	take();
+	peer(HV_ASK, HV_FOREIGN, -1, "other");
+	assert_true(said("info=done"));
+	lost = ++pseq;
+	peer(HV_RESOURCE, HV_LOCAL, 1, NULL);
+	/* hbctl takeover: hb_takeover; heartbeat goes standby [local] */
+	buf_reset(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w, NULL);
+	assert_int_equal(core_admin(co, "takeover", NULL, &w, err,
+	    sizeof(err), now), 0);
+	buf_free(&b);
+	take();
+	assert_true(said("t=hb_takeover"));
+	clear();
+	peer(HV_ASK, HV_LOCAL, -1, "me");
+	assert_true(said("info=other"));
+	/* the lost "done" of the last handshake, retransmitted now */
+	seq_once = lost;
+	peer(HV_ASK, HV_FOREIGN, -1, "done");
+	assert_int_equal(starts, 0);
+	/* an older message with this handshake's set: stale too */
+	seq_once = lost;
+	peer(HV_ASK, HV_LOCAL, -1, "done");
+	assert_int_equal(starts, 0);
+	/* this handshake's own "done" */
+	peer(HV_ASK, HV_LOCAL, -1, "done");
+	assert_true(starts > 0);
+}
+
 /* heartbeat's clean stop: shutdone, then hbd takes the group */
 static void
 test_shutdone(void **state)
@@ -624,6 +681,8 @@ main(void)
 		    setup_quiet, teardown),
 		cmocka_unit_test_setup_teardown(test_mixed_streams,
 		    setup_quiet, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_done, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
