@@ -723,11 +723,24 @@ def cmd_migration_report(outdir):
     w("| heartbeat (Debian package) | %s |" % meta.get("heartbeat_version", "?"))
     w("| web server | %s |" % meta.get("apache_version", "?"))
     w("| rounds per procedure (interleaved) | %s |" % meta.get("rounds", "?"))
+    moves = meta.get("moves", "stop")
     w("| planned moves made by | %s |" % {
         "stop": "clean stops (heartbeat's stop on ha1 hands the group to hbd on ha2; "
-                "hbd's start on ha1 brings it home by auto_failback): what works today",
-        "standby": "hb_standby on ha1, then hbctl takeover on ha1 (resource negotiation)"}.get(
-            meta.get("moves", "stop"), meta.get("moves", "?")))
+                "hbd's start on ha1 brings it home by auto_failback): the procedure before "
+                "hbd negotiated with heartbeat",
+        "negotiate": "`compat heartbeat` on ha2; `hbctl takeover` on ha2 (heartbeat's standby "
+                     "handshake), heartbeat then stopped on ha1 holding nothing; hbd's start on "
+                     "ha1 brings the group home by auto_failback (docs/migration.md's procedure)",
+        "standby": "`compat heartbeat` on ha2; `hb_standby` on ha1 (heartbeat's standby "
+                   "handshake), heartbeat then stopped on ha1; auto_failback home"}.get(
+            moves, moves))
+    if moves == "stop":
+        move1 = ("heartbeat stops on ha1, releases and says goodbye, hbd on ha2 takes the "
+                 "group")
+    else:
+        move1 = ("the group moves to hbd on ha2 through heartbeat's standby handshake (%s), "
+                 "then heartbeat stops on ha1 holding nothing" %
+                 ("`hbctl takeover` on ha2" if moves == "negotiate" else "`hb_standby` on ha1"))
     w("")
     w("## Setup")
     w("")
@@ -743,11 +756,11 @@ the lab, a restart of the node as a plain lab node with the same three files, th
 The procedures, each as a whole from the moment both heartbeats hold the group on ha1 and
 see each other until the group is home on ha1 under hbd and both hbd nodes see each other:
 
-* **rolling** ([docs/migration.md](../migration.md#beside-a-running-heartbeat-issue-20-in-progress),
+* **rolling** ([docs/migration.md](../migration.md#a-rolling-migration-beside-a-running-heartbeat),
   the steps of tests/system/71-rolling-migration.test): heartbeat stops on ha2; ha2 restarts
   into hbd, which sees ha1 active and must take nothing (12 s, past hbd's initdead);
-  *move to ha2*: heartbeat stops on ha1, releases and says goodbye, hbd on ha2 takes the
-  group; *move back*: ha1 restarts into hbd and auto_failback brings the group home.
+  *move to ha2*: MOVE1; *move back*: ha1 restarts into hbd and auto_failback brings the
+  group home.
 * **maintenance window** ([docs/migration.md](../migration.md#step-by-step), step 2):
   heartbeat stops on ha2, then on ha1 (the group stops); both nodes restart into hbd; hbd
   starts on both at once; the group starts on ha1. The lab's node restarts (both, while
@@ -762,7 +775,7 @@ answer of the next good one; the **total client outage** is the sum of the perio
 whole procedure, the *longest* is the longest period. **Two servers**: `tests/tools/lab-sampler`
 records every 10 ms whether each node has the VIP; one sample with the VIP on both nodes is a
 "yes" (the sampler's longest gap between two samples, per round, is in the last table). As a cross-check, the client records which node answered each attempt; *answering
-node changed* counts the changes (2 for rolling: ha1 → ha2 → ha1; 0 for the window).""")
+node changed* counts the changes (2 for rolling: ha1 → ha2 → ha1; 0 for the window).""".replace("MOVE1", move1))
     w("")
     w("## Summary: median (min–max) over the rounds")
     w("")
@@ -783,12 +796,13 @@ node changed* counts the changes (2 for rolling: ha1 → ha2 → ha1; 0 for the 
         w("")
         w("| move | outage, median (min–max) |")
         w("|---|---|")
-        w("| move to ha2 (heartbeat's clean stop on ha1, hbd on ha2 takes the group) | %s |"
-          % mig_cell([num(r["move1_ms"]) for r in rr]))
+        w("| move to ha2 (%s) | %s |"
+          % (move1, mig_cell([num(r["move1_ms"]) for r in rr])))
         if any(num(r.get("hbd_part_ms")) is not None for r in rr):
-            w("| … of which hbd on ha2: heartbeat's goodbye heard → group started (hbd's log; "
+            w("| … of which hbd on ha2: heartbeat's %s heard → group started (hbd's log; "
               "the rest is heartbeat releasing the group on ha1) | %s |"
-              % mig_cell([num(r.get("hbd_part_ms")) for r in rr]))
+              % ("goodbye" if moves == "stop" else "\"done\"",
+                 mig_cell([num(r.get("hbd_part_ms")) for r in rr])))
         w("| move back (hbd starts on ha1, auto_failback) | %s |"
           % mig_cell([num(r["move2_ms"]) for r in rr]))
         w("")
@@ -807,6 +821,21 @@ node changed* counts the changes (2 for rolling: ha1 → ha2 → ha1; 0 for the 
         w("Rolling / maintenance window (medians): %.0f ms / %.0f ms = **%.2f**." % (
             ro[0], wi[0], ro[0] / wi[0]))
         w("")
+    sp = os.path.join(outdir, "raw", "migration-runs-stop.csv")
+    if moves != "stop" and os.path.exists(sp):
+        so = stats([num(r["total_outage_ms"]) for r in mig_rows(sp)
+                    if r["procedure"] == "rolling"])
+        sw = stats([num(r["outage_wo_lab_restart_ms"]) for r in mig_rows(sp)
+                    if r["procedure"] == "window"])
+        if so and sw and sw[0]:
+            w("For comparison, the same benchmark run earlier the same day with the moves made "
+              "by clean stops, before hbd negotiated with heartbeat "
+              "([raw/migration-runs-stop.csv](raw/migration-runs-stop.csv), same machine): "
+              "rolling %.0f ms (%.0f–%.0f), window %.0f ms (%.0f–%.0f), ratio %.2f. The "
+              "negotiated move costs a little more (heartbeat's three-phase handshake), and "
+              "needs no stop of heartbeat while it holds the group." % (
+                  so[0], so[1], so[2], sw[0], sw[1], sw[2], so[0] / sw[0]))
+            w("")
     failed = [r for r in allrows if num(r["total_outage_ms"]) is None]
     if failed:
         w("Rounds that did not complete (not in the figures): %s." % ", ".join(
@@ -826,7 +855,7 @@ node changed* counts the changes (2 for rolling: ha1 → ha2 → ha1; 0 for the 
             r["move1_ms"], r["move2_ms"], r.get("hbd_part_ms", "?")))
     w("")
     w("Times in ms. Move 1 / move 2: rolling, the outage counted during the move to ha2 and the "
-      "move back; window, the whole window. hbd's part: rolling, heartbeat's goodbye heard on ha2 → "
+      "move back; window, the whole window. hbd's part: rolling, heartbeat's goodbye (or its \"done\") heard on ha2 → "
       "group started on ha2; window, hbd's start on ha1 → group started (both from hbd's log).")
     open(os.path.join(outdir, "MIGRATION.md"), "w").write("\n".join(L) + "\n")
     print("report: %s" % os.path.join(outdir, "MIGRATION.md"))
