@@ -113,7 +113,8 @@ SYSTEM_TESTS = \
 	tests/system/70-heartbeat-peer.test \
 	tests/system/70-pacemaker.test \
 	tests/system/71-rolling-migration.test \
-	tests/system/72-compat-heartbeat.test
+	tests/system/72-compat-heartbeat.test \
+	tests/system/73-heartbeat-media.test
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper \
 	tests/lib/heartbeat.sh scripts/hb-capture.sh bench/lib.sh bench/reaper.c
