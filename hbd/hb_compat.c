@@ -31,11 +31,43 @@ static char	announced_node[HBD_MAX_NAME];
 static uint64_t	gone_gen;
 static char	gone_node[HBD_MAX_NAME];
 
+/* a heartbeat message that failed authentication, logged at most every
+ * AUTH_LOG_MS with the number left out in between */
+#define AUTH_LOG_MS	10000
+static int64_t	auth_logged;
+static unsigned	auth_quiet;
+
+static void
+auth_failed(const char *node, const char *why)
+{
+	int64_t	now = mono_ms();
+
+	if (auth_logged != 0 && now - auth_logged < AUTH_LOG_MS) {
+		auth_quiet++;
+		return;
+	}
+	auth_logged = now;
+	if (auth_quiet)
+		log_warnx("dropped a heartbeat 3.0.6 message claiming node "
+		    "%s: %s (and %u more since the last message; check "
+		    "authkeys on both nodes)", node, why, auth_quiet);
+	else
+		log_warnx("dropped a heartbeat 3.0.6 message claiming node "
+		    "%s: %s (check authkeys on both nodes)", node, why);
+	auth_quiet = 0;
+}
+
+/*
+ * 1: an authentic heartbeat message from another configured node; 2: our
+ * own (compat heartbeat's, looped back); -2: heartbeat's framing, claims
+ * a configured node, fails authentication; 0: anything else.
+ */
 static int
 peer_msg(const struct conf *c, const uint8_t *pkt, size_t len,
     struct hbc_msg *hm, char *node, size_t nodelen)
 {
-	int	i;
+	const char	*why = "bad signature";
+	int		 i;
 
 	if (hbc_parse(pkt, len, hm, NULL) < 0)
 		return 0;
@@ -44,8 +76,10 @@ peer_msg(const struct conf *c, const uint8_t *pkt, size_t len,
 	i = conf_node_index(c, node);
 	if (i < 0)
 		return 0;
-	if (hbc_verify_conf(c, hm, NULL) < 0)
-		return 0;
+	if (hbc_verify_conf(c, hm, &why) < 0) {
+		auth_failed(node, why);
+		return -2;
+	}
 	return i == c->local_index ? 2 : 1;	/* 2: our own, looped back */
 }
 
@@ -172,6 +206,8 @@ hb_compat_rx(const struct conf *c, const uint8_t *pkt, size_t len,
 		break;
 	case 2:
 		return 0;		/* compat heartbeat's own broadcast */
+	case -2:
+		return -2;		/* not authentic: counted, dropped */
 	default:
 		return -1;
 	}

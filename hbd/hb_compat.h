@@ -36,9 +36,12 @@ int	hb_classic_peer_heard(const struct conf *, const uint8_t *pkt,
  * another authentic message from the peer (resource, ackmsg, rexmit...:
  * not used yet, and not malformed either), or a status from a generation
  * that already said goodbye (heartbeat sends a few), or this node's own
- * heartbeat-format status looped back (compat heartbeat). -1 otherwise (not heartbeat's,
- * not authentic, not from the peer). Logs once per peer generation that
- * the peer speaks heartbeat's protocol.
+ * heartbeat-format status looped back (compat heartbeat). -2 when it is
+ * in heartbeat's framing and claims a configured node but fails
+ * authentication (a wrong key, a forgery): the caller counts an auth
+ * failure and drops it (logged here, at most every 10 s). -1 otherwise
+ * (not heartbeat's, or from a node not in this cluster). Logs once per
+ * peer generation that the peer speaks heartbeat's protocol.
  */
 int	hb_compat_rx(const struct conf *, const uint8_t *pkt, size_t len,
 	    struct hb_msg *m);

@@ -387,23 +387,39 @@ test_peer_heard(void **state)
 	    (const uint8_t *)sha1_ip_request_resp, LEN(sha1_ip_request_resp),
 	    &hm), 0);
 	c.local_index = 0;
-	/* a wrong key: refused */
+	/* a wrong key: refused, and an auth failure for the shell (-2),
+	 * not "not heartbeat's" (-1, which the core counts as malformed) */
 	c.keys[0].secret[0] ^= 1;
 	assert_int_equal(hb_classic_peer_heard(&c,
 	    (const uint8_t *)sha1_status_init, LEN(sha1_status_init), node,
 	    sizeof(node)), 0);
+	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)sha1_status_init,
+	    LEN(sha1_status_init), &hm), -2);
 	c.keys[0].secret[0] ^= 1;
-	/* the key's index differs from the packet's: refused */
+	/* the key's index differs from the packet's: refused, auth failure */
 	c.keys[0].index = 2;
 	assert_int_equal(hb_classic_peer_heard(&c,
 	    (const uint8_t *)sha1_status_init, LEN(sha1_status_init), node,
 	    sizeof(node)), 0);
+	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)sha1_status_init,
+	    LEN(sha1_status_init), &hm), -2);
 	c.keys[0].index = 1;
-	/* a node not in the cluster */
+	/* one flipped byte in the signed part: an auth failure */
+	{
+		uint8_t	bad[sizeof(sha1_status_init)];
+
+		memcpy(bad, sha1_status_init, sizeof(bad));
+		bad[29] ^= 0x01;	/* "st=init" -> "st=ioit" */
+		assert_int_equal(hb_compat_rx(&c, bad, LEN(sha1_status_init),
+		    &hm), -2);
+	}
+	/* a node not in the cluster: not ours at all */
 	strcpy(c.nodes[1], "ha3");
 	assert_int_equal(hb_classic_peer_heard(&c,
 	    (const uint8_t *)sha1_status_init, LEN(sha1_status_init), node,
 	    sizeof(node)), 0);
+	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)sha1_status_init,
+	    LEN(sha1_status_init), &hm), -1);
 	strcpy(c.nodes[1], "ha2");
 	/* md5 shutdone: the goodbye, as "left" */
 	c.nkeys = 0;
@@ -414,10 +430,10 @@ test_peer_heard(void **state)
 	/* a status of that generation after its goodbye: not news */
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)md5_status_after,
 	    LEN(md5_status_after), &hm), 0);
-	/* sha256 is hbd's, not heartbeat's */
+	/* sha256 is hbd's, not heartbeat's: the key cannot verify it */
 	c.keys[0].method = AUTH_SHA256;
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)md5_shutdone,
-	    LEN(md5_shutdone), &hm), -1);
+	    LEN(md5_shutdone), &hm), -2);
 	/* hbd's own packets and garbage are not heartbeat's */
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)"hb\001\001",
 	    4, &hm), -1);
