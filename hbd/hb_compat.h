@@ -7,7 +7,9 @@
  * a heartbeat from that node, so hbd never declares it dead and never
  * takes over from it. With `compat heartbeat` (ha.cf), once such a peer is
  * heard, this node also sends heartbeat's status messages every keepalive
- * on every medium, so heartbeat sees it active. See
+ * on every medium, so heartbeat sees it active, and answers heartbeat's
+ * retransmission requests (NS_rexmit) for them from a history of the
+ * bytes sent (or with NS_nak_rexmit when they are gone). See
  * docs/heartbeat-protocol.md and docs/migration.md for what this does and
  * does not do yet.
  */
@@ -34,7 +36,8 @@ int	hb_classic_peer_heard(const struct conf *, const uint8_t *pkt,
  * generation (heartbeat's hg), sequence (its seq), status (init/up ->
  * starting, active -> active, shutdone -> left), no groups. 0 when it is
  * another authentic message from the peer (resource, ackmsg, rexmit...:
- * not used yet, and not malformed either), or a status from a generation
+ * not used yet, and not malformed either; an NS_rexmit asking this node
+ * for its heartbeat-format messages is answered here), or a status from a generation
  * that already said goodbye (heartbeat sends a few), or this node's own
  * heartbeat-format status looped back (compat heartbeat). -2 when it is
  * in heartbeat's framing and claims a configured node but fails

@@ -12,6 +12,7 @@ UNIT_TESTS = \
 	tests/unit/test_auth \
 	tests/unit/test_hb_msg \
 	tests/unit/test_hb_classic \
+	tests/unit/test_hb_compat \
 	tests/unit/test_member \
 	tests/unit/test_json \
 	tests/unit/test_conf \
@@ -33,6 +34,10 @@ tests_unit_test_hb_msg_LDADD = $(UNIT_LDADD)
 tests_unit_test_hb_msg_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_hb_classic_LDADD = $(UNIT_LDADD)
 tests_unit_test_hb_classic_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_hb_compat_LDADD = $(UNIT_LDADD)
+tests_unit_test_hb_compat_CFLAGS = $(UNIT_CFLAGS)
+# what compat heartbeat sends is kept by the test itself
+tests_unit_test_hb_compat_LDFLAGS = -Wl,--wrap=media_send_all
 tests_unit_test_member_LDADD = $(UNIT_LDADD)
 tests_unit_test_member_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_json_LDADD = $(UNIT_LDADD)
