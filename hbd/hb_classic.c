@@ -629,10 +629,15 @@ hbc_to_classic(const void *pkt, size_t len, char *out, size_t cap)
 	const struct hbc_field	*auth;
 	struct hbc_msg		 m;
 	long			 r;
-	size_t			 o;
+	size_t			 o, i;
 
 	if (hbc_parse(pkt, len, &m, NULL) < 0)
 		return -1;
+	for (i = 0; i < m.nfields; i++)		/* not representable */
+		if (m.f[i].type == HBC_FT_STRING &&
+		    (memchr(m.f[i].value, '\n', m.f[i].valuelen) != NULL ||
+		    memchr(m.f[i].value, '\0', m.f[i].valuelen) != NULL))
+			return -1;
 	auth = hbc_get(&m, "auth");
 	if (auth == NULL || auth->type != HBC_FT_STRING ||
 	    memchr(auth->value, '\n', auth->valuelen) != NULL)

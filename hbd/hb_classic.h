@@ -153,7 +153,9 @@ long	hbc_build_finish(struct hbc_builder *, enum hbc_method, int index,
  * writes it on a serial line: "\n" (so that it starts a line whatever
  * the line carried before), ">>>\n", the fields in classic rendering,
  * its classic auth field, "<<<\n". The auth field is the message's own
- * (it signs exactly this rendering): no key is needed. The length, or -1.
+ * (it signs exactly this rendering): no key is needed. The length, or -1
+ * (not a heartbeat message, no auth field, a nested field or a string
+ * holding a newline or a NUL, which a line cannot carry, or no room).
  */
 long	hbc_to_classic(const void *pkt, size_t len, char *out, size_t cap);
 
