@@ -35,10 +35,11 @@ int	hb_classic_peer_heard(const struct conf *, const uint8_t *pkt,
  * filled as the equivalent hbd heartbeat for membership only: node,
  * generation (heartbeat's hg), sequence (its seq), status (init/up ->
  * starting, active -> active, shutdone -> left), no groups. 0 when it is
- * another authentic message from the peer (resource, ackmsg, rexmit...:
- * not used yet, and not malformed either; an NS_rexmit asking this node
- * for its heartbeat-format messages is answered here), or a status from a generation
- * that already said goodbye (heartbeat sends a few), or this node's own
+ * another authentic message from the peer (resource, ackmsg...: not
+ * used yet, and not malformed either; an NS_rexmit asking this node for
+ * its heartbeat-format messages is answered here, with compat heartbeat),
+ * or a status from a generation that already said goodbye (heartbeat
+ * sends a few), or this node's own
  * heartbeat-format status looped back (compat heartbeat). -2 when it is
  * in heartbeat's framing and claims a configured node but fails
  * authentication (a wrong key, a forgery): the caller counts an auth
