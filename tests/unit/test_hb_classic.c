@@ -434,6 +434,22 @@ test_peer_heard(void **state)
 	c.keys[0].method = AUTH_SHA256;
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)md5_shutdone,
 	    LEN(md5_shutdone), &hm), -2);
+	/* crc as the signing key: heartbeat's crc statuses are the peer's
+	 * (this capture is ha1's: we are ha2 here) */
+	c.local_index = 1;
+	strcpy(c.local, "ha2");
+	c.nkeys = 0;
+	set_key(&c, 1, AUTH_CRC, "");
+	c.auth_use = 1;
+	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)crc_status_active,
+	    LEN(crc_status_active), &hm), 1);
+	/* a leftover "1 crc" beside "auth 2": anyone can compute a crc, so
+	 * a packet under index 1 proves nothing (as hbd's own packets,
+	 * tests/unit/test_auth.c's test_leftover_crc): an auth failure */
+	set_key(&c, 2, AUTH_SHA1, SHA1_KEY);
+	c.auth_use = 2;
+	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)crc_status_active,
+	    LEN(crc_status_active), &hm), -2);
 	/* hbd's own packets and garbage are not heartbeat's */
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)"hb\001\001",
 	    4, &hm), -1);
