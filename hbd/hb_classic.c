@@ -525,6 +525,11 @@ hbc_verify_conf(const struct conf *c, const struct hbc_msg *m,
 			continue;
 		if (hbc_method_of(k->method, &meth) < 0)
 			return fail(why, "the key's method is not heartbeat's");
+		/* anyone can compute a crc: only the signing key is trusted,
+		 * as for hbd's own packets (auth.c) */
+		if (meth == HBC_AUTH_CRC && index != c->auth_use)
+			return fail(why, "a crc key that is not the signing "
+			    "key");
 		return hbc_verify(m, meth, k->secret, k->secretlen, why);
 	}
 	return fail(why, "no key with the packet's index");

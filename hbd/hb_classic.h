@@ -116,7 +116,8 @@ int	hbc_auth_of(const struct hbc_msg *, int *index, const char **digest,
 int	hbc_verify(const struct hbc_msg *, enum hbc_method, const void *key,
 	    size_t keylen, const char **why);
 
-/* with hbd's configured keys (authkeys): the key of the packet's index */
+/* with hbd's configured keys (authkeys): the key of the packet's index;
+ * a crc key only when it is the signing key (auth N), as hbd's own */
 int	hbc_verify_conf(const struct conf *, const struct hbc_msg *,
 	    const char **why);
 /* an authkeys method as a heartbeat method: 0, or -1 (sha256/sha512) */
