@@ -14,6 +14,15 @@
       heartbeat's and hbd's outage min / median / max (n), and hbd / heartbeat
       (medians); for one profile (default seed), e.g. after
       bench/run.sh --profiles seed --interleave
+  analyze.py migration PROBELOG OFFSET T0_US T1_US SAMPLER MARKS
+      -> total_ms longest_ms periods failed probes two_vip_samples samples
+         server_changes seg1_ms seg2_ms ...  (bench/migration.sh; MARKS:
+         NAME=US,NAME=US,...: each outage period counts in the segment of
+         the last mark before its start)
+  analyze.py migration-table MIGRATION-RUNS.CSV     -> the summary, markdown
+  analyze.py migration-report OUTDIR                -> OUTDIR/MIGRATION.md from
+      OUTDIR/raw/migration-runs.csv and migration-meta.txt, and the
+      migration row of OUTDIR/REPORT.md's headline table
 
 Probe lines: START_US END_US RESULT BODY (bench/probe.c).
 outage = first failed attempt (its start) -> first good answer from the new
@@ -293,6 +302,9 @@ power-off runs (ha1 powered off and on again after kill -9 and power-off).""")
             head[(scen, prof)] = (a, b)
             w("| %s | %s | %s | %s | %s | %s |" % (label, what, PLABEL[prof], fmt(a[0]) if a else "—",
                                                fmt(b[0]) if b else "—", ratio))
+    mrow = migration_headline(outdir)	# bench/migration.sh's, if it ran
+    if mrow:
+        w(mrow)
     w("")
     w("## All scenarios: median / min / max (n)")
     w("")
@@ -555,12 +567,296 @@ def cmd_table(path, prof="seed"):
         print("| %s | %s | %s | %s |" % (label, cell(t["hb"]), cell(t["hbd"]), ratio))
 
 
+# ------------------------------------------------------------- migration
+# bench/migration.sh: heartbeat 3.0.6 -> hbd, rolling vs maintenance window
+
+
+def outage_periods(at, t1):
+    """[(start_us, end_us)]: runs of failed attempts (by start), each from
+    the first failed attempt's start to the answer of the next good one
+    (or t1); periods that overlap (attempts overlap) are merged."""
+    out, start = [], None
+    for a in at:
+        if a[2] != "ok":
+            if start is None:
+                start = a[0]
+        elif start is not None:
+            out.append([start, a[1]])
+            start = None
+    if start is not None:
+        out.append([start, t1])
+    merged = []
+    for p in out:
+        if merged and p[0] <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], p[1])
+        else:
+            merged.append(p)
+    return merged
+
+
+def cmd_migration(path, offset, t0, t1, sampler, marks):
+    t0, t1 = int(t0), int(t1)
+    at = [a for a in read_probe(path, offset) if a[0] >= t0 and a[0] <= t1]
+    per = outage_periods(at, t1)
+    total = sum(e - s for s, e in per)
+    longest = max([e - s for s, e in per] or [0])
+    changes, last = 0, None
+    for a in at:
+        if a[2] == "ok":
+            if last is not None and a[3] != last:
+                changes += 1
+            last = a[3]
+    base, two, samples = 0, 0, 0
+    for line in open(sampler):
+        if line.startswith("# lab-sampler"):
+            for w in line.split():
+                if w.startswith("start_epoch_ms="):
+                    base = int(w.split("=")[1])
+        elif line[:1].isdigit():
+            p = line.split()
+            t = (base + int(p[0])) * 1000
+            if t < t0 or t > t1:
+                continue
+            samples += 1
+            if p[1].endswith("1") and p[2].endswith("1"):
+                two += 1
+    ms = []
+    for m in marks.split(","):
+        if "=" in m:
+            ms.append(int(m.split("=", 1)[1]))
+    seg = [0.0] * len(ms)
+    for s, e in per:
+        i = max([k for k, t in enumerate(ms) if t <= s] or [0])
+        if seg:
+            seg[i] += (e - s) / 1000.0
+    print("%.1f %.1f %d %d %d %d %d %d %s" % (
+        total / 1000.0, longest / 1000.0, len(per),
+        sum(1 for a in at if a[2] != "ok"), len(at), two, samples, changes,
+        " ".join("%.1f" % v for v in seg)))
+
+
+MIG_PROC = [("rolling", "rolling (docs/migration.md, 5 steps)"),
+            ("window", "maintenance window (stop both, start hbd on both)")]
+
+
+def mig_rows(csvpath):
+    return [r for r in csv.DictReader(open(csvpath)) if num(r["total_outage_ms"]) is not None]
+
+
+def mig_cell(v, unit=" ms"):
+    t = stats(v)
+    if not t:
+        return "—"
+    f = (lambda x: "%.0f" % x)
+    return "%s%s (%s–%s)" % (f(t[0]), unit, f(t[1]), f(t[2]))
+
+
+def mig_table(rows):
+    L = []
+    L.append("| procedure | rounds | total client outage | longest single outage "
+             "| outage periods | two servers (rounds) | answering node changed |")
+    L.append("|---|---|---|---|---|---|---|")
+    for p, label in MIG_PROC:
+        rs = [r for r in rows if r["procedure"] == p]
+        if not rs:
+            continue
+        tot = "outage_wo_lab_restart_ms" if p == "window" else "total_outage_ms"
+        lng = "longest_wo_lab_restart_ms" if p == "window" else "longest_outage_ms"
+        two = sum(1 for r in rs if r["two_servers"] == "yes")
+        L.append("| %s | %d | %s | %s | %s | %s | %s |" % (
+            label, len(rs), mig_cell([num(r[tot]) for r in rs]),
+            mig_cell([num(r[lng]) for r in rs]),
+            mig_cell([num(r["outage_periods"]) for r in rs], ""),
+            "%d of %d" % (two, len(rs)),
+            mig_cell([num(r["server_changes"]) for r in rs], "")))
+    return L
+
+
+def cmd_migration_table(csvpath):
+    print("\n".join(mig_table(mig_rows(csvpath))))
+
+
+def migration_headline(outdir):
+    """The migration row of REPORT.md's headline table, or None."""
+    p = os.path.join(outdir, "raw", "migration-runs.csv")
+    if not os.path.exists(p):
+        return None
+    rows = mig_rows(p)
+    ro = stats([num(r["total_outage_ms"]) for r in rows if r["procedure"] == "rolling"])
+    wi = stats([num(r["outage_wo_lab_restart_ms"]) for r in rows if r["procedure"] == "window"])
+    if not ro or not wi:
+        return None
+    return ("| migration outage, rolling vs maintenance window | client's total outage "
+            "over the whole migration ([MIGRATION.md](MIGRATION.md)); heartbeat column: "
+            "maintenance window, hbd column: rolling | 1 s / 3 s | %s | %s | %.2f |"
+            % (fmt(wi[0]), fmt(ro[0]), ro[0] / wi[0] if wi[0] else float("nan")))
+
+
+def cmd_migration_report(outdir):
+    rows = mig_rows(os.path.join(outdir, "raw", "migration-runs.csv"))
+    allrows = list(csv.DictReader(open(os.path.join(outdir, "raw", "migration-runs.csv"))))
+    meta = {}
+    mp = os.path.join(outdir, "raw", "migration-meta.txt")
+    if os.path.exists(mp):
+        for line in open(mp):
+            if "=" in line:
+                k, v = line.rstrip("\n").split("=", 1)
+                meta[k] = v
+    loads = [num(r["load1"]) for r in allrows if num(r["load1"]) is not None]
+    L = []
+    w = L.append
+    w("# Migration outage: rolling vs maintenance window (issue 20)")
+    w("")
+    w("Generated by `bench/migration.sh` (`%s`) from [raw/migration-runs.csv](raw/migration-runs.csv);"
+      " do not edit by hand, run it again." % meta.get("command", "bench/migration.sh"))
+    w("")
+    w("| | |")
+    w("|---|---|")
+    w("| date | %s |" % meta.get("date", "?"))
+    w("| machine | `c` kind VM (/work/.library/env/machines/c.md): %s cores, %s, %s, kernel %s, "
+      "shared with other jobs |" % (meta.get("nproc", "?"), meta.get("cpu", "?"),
+                                    meta.get("mem", "?"), meta.get("kernel", "?")))
+    w("| load average (1 min) at each round's start | %s–%s (start of run %s, end %s) |" % (
+        "%.2f" % min(loads) if loads else "?", "%.2f" % max(loads) if loads else "?",
+        meta.get("load_start", "?"), meta.get("load_end", "?")))
+    w("| hbd commit | %s |" % meta.get("hbd_commit", "?"))
+    w("| heartbeat (Debian package) | %s |" % meta.get("heartbeat_version", "?"))
+    w("| web server | %s |" % meta.get("apache_version", "?"))
+    w("| rounds per procedure (interleaved) | %s |" % meta.get("rounds", "?"))
+    w("| planned moves made by | %s |" % {
+        "stop": "clean stops (heartbeat's stop on ha1 hands the group to hbd on ha2; "
+                "hbd's start on ha1 brings it home by auto_failback): what works today",
+        "standby": "hb_standby on ha1, then hbctl takeover on ha1 (resource negotiation)"}.get(
+            meta.get("moves", "stop"), meta.get("moves", "?")))
+    w("")
+    w("## Setup")
+    w("")
+    w("""The lab of `tests/lib/lab.sh`: a client, two nodes and a switch in network namespaces.
+Both nodes start on Debian's heartbeat 3.0.6 (nodes of `tests/lib/heartbeat.sh`: own PID and
+IPC namespace, per-node /etc/ha.d). ha.cf as in tests/system/71-rolling-migration.test:
+keepalive 1, warntime 2, deadtime 3, initdead 10, `bcast eth0`, `auto_failback on`, sha1
+authkeys. The group: `ha1 IPaddr::10.88.0.100/24/eth0 httpd::CONF` — each daemon's own
+IPaddr and hbd's `httpd` agent for both (apache2 listening on the VIP only, so it answers
+only where the VIP is; `/hostname.html` names the node). "Switching a node to hbd" is, in
+the lab, a restart of the node as a plain lab node with the same three files, then hbd.
+
+The procedures, each as a whole from the moment both heartbeats hold the group on ha1 and
+see each other until the group is home on ha1 under hbd and both hbd nodes see each other:
+
+* **rolling** ([docs/migration.md](../migration.md#beside-a-running-heartbeat-issue-20-in-progress),
+  the steps of tests/system/71-rolling-migration.test): heartbeat stops on ha2; ha2 restarts
+  into hbd, which sees ha1 active and must take nothing (12 s, past hbd's initdead);
+  *move to ha2*: heartbeat stops on ha1, releases and says goodbye, hbd on ha2 takes the
+  group; *move back*: ha1 restarts into hbd and auto_failback brings the group home.
+* **maintenance window** ([docs/migration.md](../migration.md#step-by-step), step 2):
+  heartbeat stops on ha2, then on ha1 (the group stops); both nodes restart into hbd; hbd
+  starts on both at once; the group starts on ha1. The lab's node restarts (both, while
+  the service is down) are measured and **subtracted**: on a real node hbd is installed
+  before the window, and only its start counts. The raw figure is in the CSV
+  (`total_outage_ms`, `lab_restart_ms`).
+
+The client (`bench/probe.c`, in the client namespace) opens a **new TCP connection to
+10.88.0.100:80 every 10 ms** (`GET /hostname.html`); an attempt not answered in 500 ms
+fails. An *outage period* is a run of failed attempts, from the start of the first to the
+answer of the next good one; the **total client outage** is the sum of the periods over the
+whole procedure, the *longest* is the longest period. **Two servers**: `tests/tools/lab-sampler`
+records every 10 ms whether each node has the VIP; one sample with the VIP on both nodes is a
+"yes" (the sampler's longest gap between two samples, per round, is in the last table). As a cross-check, the client records which node answered each attempt; *answering
+node changed* counts the changes (2 for rolling: ha1 → ha2 → ha1; 0 for the window).""")
+    w("")
+    w("## Summary: median (min–max) over the rounds")
+    w("")
+    L.extend(mig_table(rows))
+    w("")
+    gaps = [num(r.get("sampler_max_gap_ms")) for r in rows]
+    gaps = [g for g in gaps if g is not None]
+    if gaps:
+        w("The VIP sampler's longest gap between two samples, over every round: %.0f ms." % max(gaps))
+        w("")
+    rr = [r for r in rows if r["procedure"] == "rolling"]
+    wr = [r for r in rows if r["procedure"] == "window"]
+    if rr:
+        w("Rolling, each planned move's share of the total outage (the other steps: %s):" % (
+            "no failed attempt in any round" if all(
+                abs(num(r["total_outage_ms"]) - num(r["move1_ms"]) - num(r["move2_ms"])) < 0.5
+                for r in rr) else "see the CSV"))
+        w("")
+        w("| move | outage, median (min–max) |")
+        w("|---|---|")
+        w("| move to ha2 (heartbeat's clean stop on ha1, hbd on ha2 takes the group) | %s |"
+          % mig_cell([num(r["move1_ms"]) for r in rr]))
+        if any(num(r.get("hbd_part_ms")) is not None for r in rr):
+            w("| … of which hbd on ha2: heartbeat's goodbye heard → group started (hbd's log; "
+              "the rest is heartbeat releasing the group on ha1) | %s |"
+              % mig_cell([num(r.get("hbd_part_ms")) for r in rr]))
+        w("| move back (hbd starts on ha1, auto_failback) | %s |"
+          % mig_cell([num(r["move2_ms"]) for r in rr]))
+        w("")
+    if wr:
+        w("Maintenance window, raw (with the lab's two node restarts): %s; the restarts: %s." % (
+            mig_cell([num(r["total_outage_ms"]) for r in wr]),
+            mig_cell([num(r["lab_restart_ms"]) for r in wr])))
+        if any(num(r.get("hbd_part_ms")) is not None for r in wr):
+            w("Of the window, hbd's start on ha1 → its group started (hbd's log) took %s; "
+              "the rest is heartbeat releasing the group and ending (its stop returns about 2 s "
+              "after \"All HA resources relinquished\")." % mig_cell([num(r.get("hbd_part_ms")) for r in wr]))
+        w("")
+    ro = stats([num(r["total_outage_ms"]) for r in rr])
+    wi = stats([num(r["outage_wo_lab_restart_ms"]) for r in wr])
+    if ro and wi and wi[0]:
+        w("Rolling / maintenance window (medians): %.0f ms / %.0f ms = **%.2f**." % (
+            ro[0], wi[0], ro[0] / wi[0]))
+        w("")
+    failed = [r for r in allrows if num(r["total_outage_ms"]) is None]
+    if failed:
+        w("Rounds that did not complete (not in the figures): %s." % ", ".join(
+            "%s %s" % (r["procedure"], r["round"]) for r in failed))
+        w("")
+    w("## Rounds")
+    w("")
+    w("| procedure | round | load | total outage | longest | periods | failed / probes "
+      "| two-VIP samples / samples | sampler's longest gap | node changes | lab restart | move 1 | move 2 "
+      "| hbd's part |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in allrows:
+        w("| %s | %s | %s | %s | %s | %s | %s / %s | %s / %s | %s | %s | %s | %s | %s | %s |" % (
+            r["procedure"], r["round"], r["load1"], r["total_outage_ms"], r["longest_outage_ms"],
+            r["outage_periods"], r["failed_probes"], r["probes"], r["two_vip_samples"],
+            r["samples"], r.get("sampler_max_gap_ms", "?"), r["server_changes"], r["lab_restart_ms"],
+            r["move1_ms"], r["move2_ms"], r.get("hbd_part_ms", "?")))
+    w("")
+    w("Times in ms. Move 1 / move 2: rolling, the outage counted during the move to ha2 and the "
+      "move back; window, the whole window. hbd's part: rolling, heartbeat's goodbye heard on ha2 → "
+      "group started on ha2; window, hbd's start on ha1 → group started (both from hbd's log).")
+    open(os.path.join(outdir, "MIGRATION.md"), "w").write("\n".join(L) + "\n")
+    print("report: %s" % os.path.join(outdir, "MIGRATION.md"))
+    rp = os.path.join(outdir, "REPORT.md")
+    row = migration_headline(outdir)
+    if row and os.path.exists(rp):
+        lines = open(rp).read().split("\n")
+        lines = [x for x in lines if not x.startswith("| migration outage,")]
+        try:
+            h = next(i for i, x in enumerate(lines) if x.startswith("## Headline"))
+            i = h + 1
+            while i < len(lines) and not lines[i].startswith("|"):
+                i += 1
+            while i < len(lines) and lines[i].startswith("|"):
+                i += 1
+            lines.insert(i, row)
+            open(rp, "w").write("\n".join(lines))
+            print("report: the migration row in %s" % rp)
+        except StopIteration:
+            pass
+
+
 def main():
     a = sys.argv[1:]
     if not a:
         sys.exit(__doc__)
     {"run": cmd_run, "partition": cmd_partition, "stress": cmd_stress,
-     "report": cmd_report, "merge": cmd_merge, "table": cmd_table}[a[0]](*a[1:])
+     "report": cmd_report, "merge": cmd_merge, "table": cmd_table,
+     "migration": cmd_migration, "migration-table": cmd_migration_table,
+     "migration-report": cmd_migration_report}[a[0]](*a[1:])
 
 
 if __name__ == "__main__":

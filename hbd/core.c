@@ -67,7 +67,8 @@ core_actions(struct core *c, int *n)
 
 		if (a->type == CA_SEND)
 			a->bytes = (const uint8_t *)c->arena.data + a->off_;
-		else if (a->type == CA_EVENT || a->type == CA_LOG)
+		else if (a->type == CA_EVENT || a->type == CA_LOG ||
+		    a->type == CA_HBV1)
 			a->text = c->arena.data + a->off_;
 	}
 	*n = c->nact;
@@ -297,6 +298,7 @@ flush(struct core *c)
 {
 	int64_t	 gap;
 
+	hbv1_tick(c);
 	if (!c->send_pending || c->leaving)
 		return;
 	gap = c->now - c->last_send;
@@ -675,11 +677,11 @@ out:
 
 void
 core_rx_foreign(struct core *c, int medium, const struct hb_msg *m,
-    int64_t now)
+    const struct hbv1_msg *hv, int64_t now)
 {
 	struct member_ev	 ev[MEMBER_MAX_EV];
 	enum replay_verdict	 v;
-	int			 node, n = 0;
+	int			 node, n = 0, r;
 
 	begin(c, now);
 	c->cnt.packets_in++;
@@ -688,12 +690,19 @@ core_rx_foreign(struct core *c, int medium, const struct hb_msg *m,
 	node = conf_node_index(c->conf, m->node);
 	if (node < 0 || node == c->me)
 		goto out;
-	if (member_rx(&c->mem, node, medium, m, c->now, ev, &n, &v) < 0) {
+	r = member_rx(&c->mem, node, medium, m, c->now, ev, &n, &v);
+	if (r < 0) {
 		c->cnt.replays++;
 		goto out;
 	}
 	handle_events(c, ev, n);
-	if (n > 0)
+	/* what it says about resources, once (not its copy on another
+	 * medium, hbv1_rx), and only from the generation membership counts */
+	if (hv != NULL && node == c->peer &&
+	    m->generation == c->mem.nodes[node].generation)
+		hbv1_rx(c, hv, m->generation, m->seq);
+	hbv1_view(c);
+	if (n > 0 || (hv != NULL && hv->type != HV_NONE))
 		place_evaluate_all(c);
 out:
 	arm_deadline(c);
@@ -778,6 +787,9 @@ core_timer(struct core *c, int t, int64_t now)
 	case CT_FENCE:
 		c->fence_timer_armed = 0;
 		fence_on_timer(c);
+		break;
+	case CT_HBV1:
+		hbv1_timer(c);
 		break;
 	default:
 		if (t >= CT_GROUP0 && t < CT_GROUP0 + c->ngroups)
@@ -997,6 +1009,7 @@ shutdown_done(struct core *c)
 		/* several copies: one lost packet must not cost a deadtime */
 		for (i = 0; i < 3; i++)
 			send_packet(c, HB_ST_LEFT, 0, 0);
+		hbv1_shutdone(c);
 		core_log(c, LOG_INFO, "all groups stopped; told the peer; "
 		    "exiting");
 	} else {
@@ -1054,6 +1067,7 @@ shutdown_now(struct core *c)
 		return;
 	}
 	core_log(c, LOG_INFO, "shutting down: releasing the groups");
+	hbv1_shutdown_begin(c);
 	place_shutdown(c);
 	core_send_now(c);
 	core_shutdown_check(c);

@@ -83,7 +83,10 @@ enum core_action_type {
 	CA_TIMER,		/* arm timer `timer` at `due` (-1: disarm) */
 	CA_EVENT,		/* publish `text`: a JSON object with "type" */
 	CA_LOG,			/* log `text` at `prio` (syslog priority) */
-	CA_EXIT			/* shutdown finished: leave the event loop */
+	CA_EXIT,		/* shutdown finished: leave the event loop */
+	CA_HBV1			/* send a heartbeat 3.0.6 message: `text` holds
+				 * its own fields, one NAME=VALUE per line (the
+				 * shell adds src, seq, hg, auth...) */
 };
 
 /* timers: fixed ids, then one per group */
@@ -95,7 +98,9 @@ enum {
 	CT_FENCE,		/* fence delay or retry */
 	CT_GROUP0		/* + group index: monitor interval, stop retry */
 };
-#define CORE_NTIMERS	(CT_GROUP0 + HBD_MAX_GROUPS)
+/* a heartbeat peer: a handshake's deadline, a "starting" to repeat */
+#define CT_HBV1		(CT_GROUP0 + HBD_MAX_GROUPS)
+#define CORE_NTIMERS	(CT_HBV1 + 1)
 
 struct core_action {
 	enum core_action_type type;
@@ -138,12 +143,40 @@ void		 core_start(struct core *, int64_t now);	/* probes */
 void	core_rx(struct core *, int medium, const uint8_t *pkt, size_t len,
 	    const char *from, int64_t now);
 /*
- * A peer that speaks another protocol (heartbeat 3.0.6's, decoded and
- * authenticated by the shell, hb_compat.c) is heard: it is alive, for
- * membership only. Its groups are never taken while it is heard.
+ * A peer that runs heartbeat 3.0.6 (issue 20). Its messages are decoded
+ * and authenticated by the shell (hb_compat.c); m is the message as a
+ * heartbeat for membership (node, generation hg, sequence seq, status),
+ * v what it says about resources (HV_NONE for a plain t=status).
+ *
+ * A peer that is heard is alive and its groups are never taken while it
+ * is heard. With `compat heartbeat` the core also takes part in
+ * heartbeat's resource negotiation (haresources mode, nice_failback):
+ * it answers and sends t=starting, t=resource, t=ask_resources (the
+ * standby handshake), t=hb_takeover and, on a clean stop, t=shutdone,
+ * as CA_HBV1 actions. See docs/heartbeat-protocol.md section 6.
  */
-void	core_rx_foreign(struct core *, int medium, const struct hb_msg *,
-	    int64_t now);
+enum hbv1_type {
+	HV_NONE,		/* t=status: membership only */
+	HV_STARTING,		/* t=starting: tell me what you hold */
+	HV_RESOURCE,		/* t=resource: what I hold */
+	HV_ASK,			/* t=ask_resources: the standby handshake */
+	HV_TAKEOVER,		/* t=hb_takeover: please go standby */
+	HV_SHUTDONE		/* t=shutdone: released everything, exiting */
+};
+/* rsc_hold, from the sender's point of view: its own (home) groups,
+ * those at home on the other node, both, none */
+#define HV_LOCAL	1
+#define HV_FOREIGN	2
+#define HV_ALL		3
+struct hbv1_msg {
+	enum hbv1_type	 type;
+	int		 hold;		/* rsc_hold: 0..HV_ALL, -1 absent */
+	int		 full;		/* rtype=full: hold replaces, not adds */
+	int		 stable;	/* isstable: 1, 0, -1 absent */
+	char		 info[32];	/* info=: me, other, done, standby... */
+};
+void	core_rx_foreign(struct core *, int medium, const struct hb_msg *m,
+	    const struct hbv1_msg *v, int64_t now);
 void	core_timer(struct core *, int timer, int64_t now);
 void	core_agent_done(struct core *, const struct core_agent_result *,
 	    int64_t now);
@@ -193,6 +226,12 @@ void	core_status_counters(const struct core *, struct jw *);
 const char *core_fence_state_name(const struct core *);
 int	core_fence_configured(const struct core *);
 const char *core_held_summary(const struct core *);
+/* A heartbeat 3.0.6 peer negotiated with (compat heartbeat): 1 and what
+ * it last said it holds (its point of view: none, local, foreign, all),
+ * whether it said it was stable, and the standby handshake in progress
+ * (none, asked, releasing, released, agreed, taking); 0 otherwise. */
+int	core_heartbeat_peer(const struct core *, const char **holds,
+	    int *stable, const char **handshake);
 
 /* For the simulator's invariants: the group's local state and placement. */
 struct core_group_view {

@@ -124,6 +124,44 @@ enum fence_st {
 	FENCE_FAILED	/* will retry */
 };
 
+/* the standby handshake with a heartbeat peer (heartbeat's going_standby) */
+enum hbv1_sb {
+	SB_NOT,		/* none */
+	SB_ME,		/* we asked to hand groups over; waiting for "other" */
+	SB_GIVING,	/* "other" came: stopping them, then "done" */
+	SB_DONE,	/* we said "done": waiting for the peer's "done" */
+	SB_OTHER,	/* the peer asked; we said "other"; waiting for its "done" */
+	SB_TAKING	/* its "done" came: starting them, then our "done" */
+};
+
+/* A peer that runs heartbeat 3.0.6: what we know of its resources. */
+struct hbv1 {
+	uint32_t	 gen;		/* the peer generation this is about */
+	/* heartbeat sends its messages slightly out of order (seq 26 before
+	 * 25, seen in captures): each counts once, whatever its order */
+	uint64_t	 seen_top;
+	uint64_t	 seen_bits[2];	/* seen_top - 0..127 */
+	int		 seen_rsc;	/* a t=resource from that generation */
+	int		 hold;		/* its rsc_hold, its point of view */
+	int		 stable;	/* its isstable */
+	uint64_t	 may_run;	/* groups it may run (bit per group) */
+	int		 starting_sent;
+	int		 starting_tries;
+	int		 sent_hold, sent_stable;	/* -1: nothing sent yet */
+	int		 reply_due;	/* a t=resource owed to the peer */
+	enum hbv1_sb	 sb;
+	uint64_t	 sb_groups;	/* the groups of the handshake */
+	char		 sb_set[16];	/* its rsc_hold, as sent/received */
+	int64_t		 sb_deadline;
+	int		 sb_logged;
+	uint64_t	 want_away;	/* the core moved these to the peer */
+	uint64_t	 want_here;	/* ... and these here, from the peer */
+	uint8_t		 want_reason[HBD_MAX_GROUPS];
+	int64_t		 retry_at;	/* no new request before */
+	int		 applying;	/* place_propose from the handshake */
+	int		 timer_armed;
+};
+
 struct core_counters {
 	uint64_t	 packets_in, packets_out, own;
 	uint64_t	 auth_failures, replays, malformed, unknown_node;
@@ -190,6 +228,9 @@ struct core {
 	unsigned	 fence_reset_gen, fence_run_gen;
 	uint32_t	 fenced_gen;	/* the peer's newest generation then */
 
+	/* ---- a heartbeat 3.0.6 peer (compat heartbeat) ---- */
+	struct hbv1	 hbv1;
+
 	struct core_counters cnt;
 	struct core_persist persist;
 
@@ -246,6 +287,19 @@ void	plan_cancel_all(struct core *);
 void	plan_set_state(struct core *, struct grp *, int);
 void	plan_emit_group(struct core *, struct grp *, const char *type,
 	    const char *key, const char *val);
+
+/* core_hbv1.c: heartbeat 3.0.6's resource negotiation */
+int	hbv1_on(const struct core *);
+void	hbv1_rx(struct core *, const struct hbv1_msg *, uint32_t gen,
+	    uint64_t seq);
+void	hbv1_view(struct core *);
+int	hbv1_intercept(struct core *, struct grp *, int target, int reason);
+void	hbv1_tick(struct core *);
+void	hbv1_timer(struct core *);
+void	hbv1_shutdown_begin(struct core *);
+void	hbv1_shutdone(struct core *);
+void	hbv1_peer_gone(struct core *);
+const char *hbv1_sb_name(int);
 
 /* core_fence.c */
 int	fence_is_configured(const struct core *);

@@ -103,6 +103,9 @@ place_propose(struct core *c, struct grp *g, int target, int reason)
 {
 	uint32_t	 e = g->epoch;
 
+	/* a heartbeat peer moves groups only through its handshake */
+	if (hbv1_intercept(c, g, target, reason))
+		return;
 	if (g->peer_valid && g->peer.epoch > e)
 		e = g->peer.epoch;
 	g->epoch = e + 1;
@@ -721,9 +724,11 @@ place_member_event(struct core *c, const struct member_ev *e)
 		c->peer_was_gone = 0;
 		break;
 	case ME_NODE_RESTARTED:
+		hbv1_peer_gone(c);
 		place_peer_restarted(c);
 		break;
 	case ME_NODE_LEFT:
+		hbv1_peer_gone(c);
 		/* it comes back later, perhaps already active when we verify
 		 * its new generation: that is still a return */
 		c->peer_was_gone = 1;
@@ -736,6 +741,7 @@ place_member_event(struct core *c, const struct member_ev *e)
 		}
 		break;
 	case ME_NODE_DEAD:
+		hbv1_peer_gone(c);
 		c->peer_was_gone = 1;
 		for (i = 0; i < c->ngroups; i++) {
 			c->groups[i].logged_wait = 0;

@@ -190,37 +190,67 @@ tx_uuid(const struct conf *c)
 	tx.uuid[8] = (tx.uuid[8] & 0x3f) | 0x80;
 }
 
-static void
-tx_send(struct ev_timer *t, void *arg)
+/* the signing key, if heartbeat can read it */
+static const struct conf_key *
+tx_key(const struct conf *c, enum hbc_method *meth)
 {
-	const struct conf	*c = tx.c;
 	const struct conf_key	*k = NULL;
-	struct hbc_builder	 b;
-	enum hbc_method		 meth;
-	char			 buf[1024], v[32];
-	long			 n;
 	int			 i;
 
-	(void)arg;
 	for (i = 0; i < c->nkeys; i++)
 		if (c->keys[i].index == c->auth_use)
 			k = &c->keys[i];
-	if (k == NULL || hbc_method_of(k->method, &meth) < 0) {
+	if (k == NULL || hbc_method_of(k->method, meth) < 0) {
 		if (!tx.warned++)
 			log_warnx("compat heartbeat: the signing key is not "
 			    "crc, md5 or sha1: heartbeat cannot read it");
-		ev_timer_add(t, c->keepalive_ms);
-		return;
+		return NULL;
 	}
+	return k;
+}
+
+/*
+ * One heartbeat message: its own fields (NAME=VALUE lines), then the
+ * fields heartbeat adds to every message, signed, on every medium.
+ */
+static void
+tx_msg(const char *fields)
+{
+	const struct conf	*c = tx.c;
+	const struct conf_key	*k;
+	struct hbc_builder	 b;
+	enum hbc_method		 meth;
+	char			 buf[1024], v[32], line[128];
+	const char		*p, *nl, *eq;
+	uint64_t		 seq = 0;	/* none: an NS_ message */
+	long			 n;
+	size_t			 l;
+
+	if ((k = tx_key(c, &meth)) == NULL)
+		return;
 	hbc_build_start(&b, buf, sizeof(buf));
-	hbc_build_str(&b, "t", "status");
-	hbc_build_str(&b, "st", "active");
-	snprintf(v, sizeof(v), "%lx", (unsigned long)c->deadtime_ms);
-	hbc_build_str(&b, "dt", v);
+	for (p = fields; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		l = (size_t)(nl - p);
+		if (l >= sizeof(line))
+			continue;
+		memcpy(line, p, l);
+		line[l] = '\0';
+		if ((eq = strchr(line, '=')) == NULL)
+			continue;
+		line[eq - line] = '\0';
+		hbc_build_str(&b, line, line + (eq - line) + 1);
+	}
 	hbc_build_str(&b, "src", c->local);
 	hbc_build_add(&b, HBC_FT_BINARY, "srcuuid", tx.uuid, sizeof(tx.uuid));
-	snprintf(v, sizeof(v), "%llx", (unsigned long long)++tx.seq);
-	hbc_build_str(&b, "seq", v);
+	/* heartbeat's NS_ messages (flow control, retransmission) have no
+	 * sequence number */
+	if (strncmp(fields, "t=NS_", 5) != 0) {
+		seq = ++tx.seq;
+		snprintf(v, sizeof(v), "%llx", (unsigned long long)seq);
+		hbc_build_str(&b, "seq", v);
+	}
 	snprintf(v, sizeof(v), "%lx", (unsigned long)tx.gen);
 	hbc_build_str(&b, "hg", v);
 	snprintf(v, sizeof(v), "%lx", (unsigned long)time(NULL));
@@ -228,8 +258,31 @@ tx_send(struct ev_timer *t, void *arg)
 	hbc_build_str(&b, "ttl", "3");
 	n = hbc_build_finish(&b, meth, k->index, k->secret, k->secretlen);
 	if (n > 0)
-		tx_emit((const uint8_t *)buf, (size_t)n, tx.seq);
-	ev_timer_add(t, c->keepalive_ms);
+		tx_emit((const uint8_t *)buf, (size_t)n, seq);
+}
+
+static void
+tx_send(struct ev_timer *t, void *arg)
+{
+	char	 f[64];
+
+	(void)arg;
+	snprintf(f, sizeof(f), "t=status\nst=active\ndt=%lx\n",
+	    (unsigned long)tx.c->deadtime_ms);
+	tx_msg(f);
+	ev_timer_add(t, tx.c->keepalive_ms);
+}
+
+void
+hb_compat_send(const struct conf *c, const char *fields)
+{
+	if (!tx.armed) {
+		log_warnx("compat heartbeat: a message for a heartbeat peer "
+		    "before one was heard: not sent");
+		return;
+	}
+	tx.c = c;
+	tx_msg(fields);
 }
 
 static void
@@ -249,59 +302,21 @@ tx_heard(const struct conf *c)
 	    "(generation %lx)", c->local, (unsigned long)tx.gen);
 }
 
-/* the key compat heartbeat signs with, as a heartbeat method: 0 or -1 */
-static int
-tx_key(const struct conf *c, const struct conf_key **key,
-    enum hbc_method *meth)
-{
-	int	i;
-
-	for (i = 0; i < c->nkeys; i++)
-		if (c->keys[i].index == c->auth_use) {
-			*key = &c->keys[i];
-			return hbc_method_of(c->keys[i].method, meth);
-		}
-	return -1;
-}
-
 /*
  * "I no longer have it", as heartbeat says it: t=NS_nak_rexmit with the
  * seq in hex (the request had it in decimal), dest the asker, info why;
  * an NS_ message, so no seq and not kept.
  */
-static int
+static void
 rexmit_nak(const struct conf *c, uint64_t seq, const char *to,
-    const struct hbc_field *touuid, const char *why)
+    const char *why)
 {
-	const struct conf_key	*k;
-	enum hbc_method		 meth;
-	struct hbc_builder	 b;
-	char			 buf[1024], v[32];
-	long			 n;
+	char	 f[HBD_MAX_NAME + 96];
 
-	if (tx_key(c, &k, &meth) < 0)
-		return -1;
-	hbc_build_start(&b, buf, sizeof(buf));
-	hbc_build_str(&b, "t", "NS_nak_rexmit");
-	snprintf(v, sizeof(v), "%llx", (unsigned long long)seq);
-	hbc_build_str(&b, "firstseq", v);
-	hbc_build_str(&b, "dest", to);
-	hbc_build_str(&b, "info", why);
-	if (touuid != NULL)
-		hbc_build_add(&b, HBC_FT_BINARY, "destuuid", touuid->value,
-		    touuid->valuelen);
-	hbc_build_str(&b, "src", c->local);
-	hbc_build_add(&b, HBC_FT_BINARY, "srcuuid", tx.uuid, sizeof(tx.uuid));
-	snprintf(v, sizeof(v), "%lx", (unsigned long)tx.gen);
-	hbc_build_str(&b, "hg", v);
-	snprintf(v, sizeof(v), "%lx", (unsigned long)time(NULL));
-	hbc_build_str(&b, "ts", v);
-	hbc_build_str(&b, "ttl", "3");
-	n = hbc_build_finish(&b, meth, k->index, k->secret, k->secretlen);
-	if (n <= 0)
-		return -1;
-	tx_emit((const uint8_t *)buf, (size_t)n, 0);
-	return 0;
+	snprintf(f, sizeof(f), "t=NS_nak_rexmit\nfirstseq=%llx\ndest=%s\n"
+	    "info=%s\n", (unsigned long long)seq, to, why);
+	tx.c = c;
+	tx_msg(f);
 }
 
 /* a decimal seq of a rexmit request (heartbeat writes them with %lu) */
@@ -335,7 +350,6 @@ static void
 rexmit_answer(const struct conf *c, const struct hbc_msg *hm,
     const char *from)
 {
-	const struct hbc_field	*uuid;
 	struct tx_hist		*e;
 	char			 dest[HBD_MAX_NAME];
 	uint64_t		 first, last, s;
@@ -351,19 +365,15 @@ rexmit_answer(const struct conf *c, const struct hbc_msg *hm,
 		    "%s without a valid firstseq..lastseq", from);
 		return;
 	}
-	uuid = hbc_get(hm, "srcuuid");
-	if (uuid != NULL && (uuid->type != HBC_FT_BINARY ||
-	    uuid->valuelen != 16))
-		uuid = NULL;
 	now = mono_ms();
 	for (s = first; s <= last && s <= hist_hi &&
 	    answers < TX_REXMIT_BATCH; s++) {
 		answers++;
 		e = &hist[s % TX_HIST];
 		if (s < hist_low() || e->seq != s) {
-			if (rexmit_nak(c, s, from, uuid, s < hist_low() ?
-			    "seqno too low" : "seqno not found") == 0)
-				naks++;
+			rexmit_nak(c, s, from, s < hist_low() ?
+			    "seqno too low" : "seqno not found");
+			naks++;
 			continue;
 		}
 		if (e->resent != 0 && now - e->resent < TX_REXMIT_MS)
@@ -395,15 +405,172 @@ hb_classic_peer_heard(const struct conf *c, const uint8_t *pkt, size_t len,
 	return peer_msg(c, pkt, len, &hm, node, nodelen) == 1;
 }
 
+/*
+ * Retransmission requests, as a heartbeat node makes them: a message of
+ * the peer that is missing (its sequence number skipped) after a short
+ * wait (heartbeat's messages arrive slightly out of order) is asked for
+ * again with t=NS_rexmit dest=PEER firstseq=N lastseq=M (decimal), a few
+ * times. Without it one lost packet on a single medium could leave a
+ * standby handshake waiting for a "done" that never comes.
+ */
+#define RX_WINDOW	64
+#define RX_WAIT_MS	250
+#define RX_AGAIN_MS	1000
+#define RX_TRIES	5
+
+static struct {
+	const struct conf *c;
+	uint64_t	 gen;
+	uint64_t	 low;		/* the first seq seen of gen */
+	uint64_t	 top;		/* the highest */
+	uint64_t	 bits;		/* bit i: top - i seen */
+	int		 tries;
+	char		 node[HBD_MAX_NAME];
+	struct ev_timer	 timer;
+	int		 timer_init;
+} rx;
+
+static int
+rx_missing(uint64_t seq)
+{
+	uint64_t	 d;
+
+	if (seq <= rx.low || seq > rx.top)
+		return 0;
+	d = rx.top - seq;
+	return d < RX_WINDOW && !(rx.bits & ((uint64_t)1 << d));
+}
+
+static void
+rx_ask(struct ev_timer *t, void *arg)
+{
+	char		 f[HBD_MAX_NAME + 96];
+	uint64_t	 s, e, first;
+	int		 asked = 0;
+
+	(void)arg;
+	if (!tx.armed || rx.c == NULL)
+		return;
+	first = rx.top >= RX_WINDOW ? rx.top - RX_WINDOW + 1 : 1;
+	for (s = first; s <= rx.top; s++) {
+		if (!rx_missing(s))
+			continue;
+		for (e = s; e + 1 <= rx.top && rx_missing(e + 1); e++)
+			;
+		snprintf(f, sizeof(f), "t=NS_rexmit\ndest=%s\nfirstseq=%llu\n"
+		    "lastseq=%llu\n", rx.node, (unsigned long long)s,
+		    (unsigned long long)e);
+		tx.c = rx.c;
+		tx_msg(f);
+		log_debug("compat heartbeat: asked %s to retransmit %llu-%llu",
+		    rx.node, (unsigned long long)s, (unsigned long long)e);
+		asked = 1;
+		s = e;
+	}
+	if (asked && ++rx.tries < RX_TRIES)
+		ev_timer_add(t, RX_AGAIN_MS);
+}
+
+static void
+rx_note(const struct conf *c, const char *node, uint64_t gen, uint64_t seq)
+{
+	uint64_t	 d;
+
+	rx.c = c;
+	if (!c->compat_heartbeat || seq == 0)
+		return;
+	if (!rx.timer_init) {
+		ev_timer_init(&rx.timer, "compat heartbeat rexmit", rx_ask,
+		    NULL);
+		rx.timer_init = 1;
+	}
+	if (gen != rx.gen || strcasecmp(node, rx.node) != 0) {
+		rx.gen = gen;
+		rx.low = rx.top = seq;
+		rx.bits = 1;
+		rx.tries = 0;
+		hbd_strlcpy(rx.node, node, sizeof(rx.node));
+		return;
+	}
+	if (seq > rx.top) {
+		d = seq - rx.top;
+		rx.bits = d >= RX_WINDOW ? 0 : rx.bits << d;
+		rx.bits |= 1;
+		if (d > 1) {
+			rx.tries = 0;
+			if (!ev_timer_pending(&rx.timer))
+				ev_timer_add(&rx.timer, RX_WAIT_MS);
+		}
+		rx.top = seq;
+	} else if ((d = rx.top - seq) < RX_WINDOW) {
+		if (rx.tries > 0 && rx_missing(seq))
+			log_debug("compat heartbeat: %s's message %llu came "
+			    "after we asked", node, (unsigned long long)seq);
+		rx.bits |= (uint64_t)1 << d;
+	}
+}
+
+/* heartbeat's last status of the peer's current generation, for its
+ * other messages (membership counts each as a heartbeat) */
+static uint64_t	st_gen;
+static uint8_t	st_last;
+
+static int
+hold_of(const struct hbc_msg *hm)
+{
+	char	 w[16];
+
+	if (hbc_get_str(hm, "rsc_hold", w, sizeof(w)) < 0)
+		return -1;
+	if (strcmp(w, "none") == 0)
+		return 0;
+	if (strcmp(w, "local") == 0)
+		return HV_LOCAL;
+	if (strcmp(w, "foreign") == 0)
+		return HV_FOREIGN;
+	if (strcmp(w, "all") == 0)
+		return HV_ALL;
+	return -1;
+}
+
+/*
+ * A heartbeat node whose comm comes up asks a peer for the node list
+ * (t=reqnodes dest=US) and, until one answers t=repnodes, stays "up" and
+ * never becomes active, asking again every second. The list is the
+ * configuration's; no node was deleted (heartbeat's delnode is not
+ * hbd's).
+ */
+static void
+reqnodes(const struct conf *c, const struct hbc_msg *hm, const char *from)
+{
+	char	 dest[HBD_MAX_NAME], f[3 * HBD_MAX_NAME + 64];
+	int	 i, n;
+
+	if (!c->compat_heartbeat ||
+	    hbc_get_str(hm, "dest", dest, sizeof(dest)) < 0 ||
+	    strcasecmp(dest, c->local) != 0)
+		return;
+	tx_heard(c);
+	n = snprintf(f, sizeof(f), "dest=%s\nt=repnodes\nnodelist=", from);
+	for (i = 0; i < c->nnodes && n > 0 && (size_t)n < sizeof(f); i++)
+		n += snprintf(f + n, sizeof(f) - (size_t)n, "%s ",
+		    c->nodes[i]);
+	if (n > 0 && (size_t)n < sizeof(f))
+		snprintf(f + n, sizeof(f) - (size_t)n, "\ndelnodelist= \n");
+	tx_msg(f);
+}
+
 int
 hb_compat_rx(const struct conf *c, const uint8_t *pkt, size_t len,
-    struct hb_msg *m)
+    struct hb_msg *m, struct hbv1_msg *v)
 {
 	struct hbc_msg	hm;
-	char		t[16], st[16];
+	char		t[24], st[16], w[16];
 	uint64_t	hg, seq;
 
 	memset(m, 0, sizeof(*m));
+	memset(v, 0, sizeof(*v));
+	v->hold = v->stable = -1;
 	switch (peer_msg(c, pkt, len, &hm, m->node, sizeof(m->node))) {
 	case 1:
 		break;
@@ -422,7 +589,13 @@ hb_compat_rx(const struct conf *c, const uint8_t *pkt, size_t len,
 	if (hbc_get_str(&hm, "t", t, sizeof(t)) < 0 ||
 	    hbc_get_hex(&hm, "hg", &hg) < 0 || hg > UINT32_MAX ||
 	    hbc_get_hex(&hm, "seq", &seq) < 0)
-		return 0;
+		return 0;		/* NS_ackmsg, NS_nak_rexmit: no seq */
+	rx_note(c, m->node, hg, seq);
+	if (hg != st_gen) {
+		st_gen = hg;
+		st_last = HB_ST_INIT;
+	}
+	m->status = st_last;
 	if (strcmp(t, "status") == 0) {
 		if (hbc_get_str(&hm, "st", st, sizeof(st)) < 0)
 			return 0;
@@ -432,12 +605,36 @@ hb_compat_rx(const struct conf *c, const uint8_t *pkt, size_t len,
 			m->status = HB_ST_INIT;
 		else
 			return 0;
+		st_last = m->status;
+		v->type = HV_NONE;
 	} else if (strcmp(t, "shutdone") == 0) {
 		m->status = HB_ST_LEFT;
+		v->type = HV_SHUTDONE;
 		gone_gen = hg;
 		hbd_strlcpy(gone_node, m->node, sizeof(gone_node));
-	} else
+	} else if (strcmp(t, "starting") == 0) {
+		v->type = HV_STARTING;
+	} else if (strcmp(t, "resource") == 0) {
+		v->type = HV_RESOURCE;
+		v->hold = hold_of(&hm);
+		v->full = hbc_get_str(&hm, "rtype", w, sizeof(w)) == 0 &&
+		    strcmp(w, "full") == 0;
+		if (hbc_get_str(&hm, "isstable", w, sizeof(w)) == 0)
+			v->stable = strcmp(w, "1") == 0;
+		(void)hbc_get_str(&hm, "info", v->info, sizeof(v->info));
+	} else if (strcmp(t, "ask_resources") == 0) {
+		v->type = HV_ASK;
+		v->hold = hold_of(&hm);
+		if (hbc_get_str(&hm, "info", v->info, sizeof(v->info)) < 0)
+			return 0;
+	} else if (strcmp(t, "hb_takeover") == 0) {
+		v->type = HV_TAKEOVER;
+		v->hold = hold_of(&hm);
+	} else if (strcmp(t, "reqnodes") == 0) {
+		reqnodes(c, &hm, m->node);
 		return 0;
+	} else
+		return 0;	/* ip-request-resp, stonith...: not ours */
 	if (m->status != HB_ST_LEFT && hg == gone_gen &&
 	    strcasecmp(m->node, gone_node) == 0)
 		return 0;		/* its last words after the goodbye */

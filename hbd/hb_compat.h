@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "core.h"
 #include "hb_msg.h"
 
 /*
@@ -30,24 +31,33 @@ int	hb_classic_peer_heard(const struct conf *, const uint8_t *pkt,
 	    size_t len, char *node, size_t nodelen);
 
 /*
- * For the receive path: 1 when pkt is an authentic heartbeat status
- * message (t=status, or t=shutdone, its goodbye) from the peer, with *m
- * filled as the equivalent hbd heartbeat for membership only: node,
- * generation (heartbeat's hg), sequence (its seq), status (init/up ->
- * starting, active -> active, shutdone -> left), no groups. 0 when it is
- * another authentic message from the peer (resource, ackmsg...: not
- * used yet, and not malformed either; an NS_rexmit asking this node for
- * its heartbeat-format messages is answered here, with compat heartbeat),
- * or a status from a generation that already said goodbye (heartbeat
- * sends a few), or this node's own
- * heartbeat-format status looped back (compat heartbeat). -2 when it is
- * in heartbeat's framing and claims a configured node but fails
- * authentication (a wrong key, a forgery): the caller counts an auth
- * failure and drops it (logged here, at most every 10 s). -1 otherwise
- * (not heartbeat's, or from a node not in this cluster). Logs once per
- * peer generation that the peer speaks heartbeat's protocol.
+ * For the receive path: 1 when pkt is an authentic heartbeat message
+ * from the peer that carries a sequence number and matters to hbd, with
+ * *m filled as the equivalent hbd heartbeat for membership (node,
+ * generation: heartbeat's hg, sequence: its seq, status: init/up ->
+ * starting, active -> active, shutdone -> left, any other message: the
+ * generation's last status) and *v with what it says about resources
+ * (t=starting, resource, ask_resources, hb_takeover, shutdone; HV_NONE
+ * for a status). 0 when it is another authentic message (NS_ackmsg,
+ * ip-request-resp...: not malformed either; an NS_rexmit asking this
+ * node for its heartbeat-format messages is answered here, from the
+ * history of what it sent), a message of a generation that already said
+ * goodbye (heartbeat sends a few), or this node's own heartbeat-format
+ * message looped back. -2 when it is in heartbeat's framing and claims a
+ * configured node but fails authentication (a wrong key, a forgery): the
+ * caller counts an auth failure and drops it (logged here, at most every
+ * 10 s). -1 otherwise (not heartbeat's, or from a node not in this
+ * cluster). Logs once per peer generation that the peer speaks
+ * heartbeat's protocol.
  */
 int	hb_compat_rx(const struct conf *, const uint8_t *pkt, size_t len,
-	    struct hb_msg *m);
+	    struct hb_msg *m, struct hbv1_msg *v);
+
+/*
+ * compat heartbeat: send a heartbeat message with these fields of its own
+ * (NAME=VALUE lines, as a CA_HBV1 action holds them), signed, on every
+ * medium. Only once a heartbeat peer was heard.
+ */
+void	hb_compat_send(const struct conf *, const char *fields);
 
 #endif

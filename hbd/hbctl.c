@@ -202,6 +202,11 @@ print_status(const struct jval *st)
 			first = 0;
 		}
 		printf("\n");
+		if ((l = json_get(n, "heartbeat")) != NULL)
+			printf("%*s  runs heartbeat 3.0.6: holds %s%s, standby "
+			    "handshake %s\n", (int)wn, "", s_or(l, "holds",
+			    "?"), json_get_bool(l, "stable", 0) ? "" :
+			    " (in transition)", s_or(l, "handshake", "?"));
 	}
 
 	for (g = json_get(st, "groups") ? json_get(st, "groups")->child :

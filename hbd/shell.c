@@ -229,6 +229,9 @@ carry_out(const struct core_action *a)
 	case CA_EXIT:
 		ev_break();
 		break;
+	case CA_HBV1:
+		hb_compat_send(conf, a->text);
+		break;
 	}
 }
 
@@ -273,6 +276,7 @@ on_packet(int medium, const uint8_t *pkt, size_t len, const char *from,
     void *arg)
 {
 	struct hb_msg	 m;
+	struct hbv1_msg	 v;
 	int		 hc;
 
 	/*
@@ -281,9 +285,9 @@ on_packet(int medium, const uint8_t *pkt, size_t len, const char *from,
 	 */
 	if (pkt != NULL && (len < 2 || pkt[0] != 'h' || pkt[1] != 'b')) {
 		memset(&m, 0, sizeof(m));
-		hc = hb_compat_rx(conf, pkt, len, &m);
+		hc = hb_compat_rx(conf, pkt, len, &m, &v);
 		if (hc == 1) {
-			core_rx_foreign(core, medium, &m, mono_ms());
+			core_rx_foreign(core, medium, &m, &v, mono_ms());
 			drain();
 			return;
 		}
@@ -438,7 +442,9 @@ node_status(struct jw *w, int i, int64_t now)
 {
 	const struct member		*mem = core_member(core);
 	const struct member_node	*n = &mem->nodes[i];
+	const char			*holds, *hs;
 	int				 j, local = i == conf->local_index;
+	int				 stable;
 
 	jw_obj_begin(w, NULL);
 	jw_int(w, "index", i + 1);
@@ -464,6 +470,14 @@ node_status(struct jw *w, int i, int64_t now)
 	jw_int(w, "dead_count", (int64_t)n->dead_count);
 	if (!local && n->heard)
 		jw_str(w, "peer_status", hb_status_name(n->peer_status));
+	if (!local && core_heartbeat_peer(core, &holds, &stable, &hs)) {
+		/* it runs heartbeat 3.0.6 (compat heartbeat) */
+		jw_obj_begin(w, "heartbeat");
+		jw_str(w, "holds", holds);
+		jw_bool(w, "stable", stable);
+		jw_str(w, "handshake", hs);
+		jw_obj_end(w);
+	}
 	jw_arr_begin(w, "links");
 	for (j = 0; j < conf->nmedia; j++) {
 		const struct member_link	*l = &n->links[j];

@@ -180,6 +180,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct hbc_msg	 m;
 	struct hb_msg	 hm;
+	struct hbv1_msg	 hv;
 	const char	*why = NULL;
 	char		 node[64];
 
@@ -193,8 +194,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_fields(data, size, &m);
 	(void)hbc_verify_conf(&keys, &m, &why);
 	(void)hb_classic_peer_heard(&keys, data, size, node, sizeof(node));
-	if (hb_compat_rx(&keys, data, size, &hm) == 1)
+	if (hb_compat_rx(&keys, data, size, &hm, &hv) == 1) {
 		FUZZ_CHECK(hm.status >= HB_ST_INIT && hm.status <= HB_ST_LEFT);
+		FUZZ_CHECK(hv.hold >= -1 && hv.hold <= HV_ALL);
+		FUZZ_CHECK(hv.type >= HV_NONE && hv.type <= HV_SHUTDONE);
+	}
 	check_rebuild(&m, size ? data[size - 1] : 0);
 	return 0;
 }

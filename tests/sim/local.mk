@@ -8,7 +8,7 @@ SIM_SOURCES = tests/sim/sim.h tests/sim/sim.c tests/sim/sim_conf.c \
 	tests/sim/sim_scen.c tests/sim/sim_main.c
 # the core built again with one bug each (hbd/core_int.h: HBD_MUTANT)
 SIM_MUTANT_SOURCES = $(SIM_SOURCES) hbd/core.c hbd/core_place.c \
-	hbd/core_plan.c hbd/core_fence.c hbd/member.c
+	hbd/core_plan.c hbd/core_fence.c hbd/core_hbv1.c hbd/member.c
 SIM_MUTANTS = tests/sim/sim-m1 tests/sim/sim-m2 tests/sim/sim-m3 \
 	tests/sim/sim-m4 tests/sim/sim-m5 tests/sim/sim-m6
 

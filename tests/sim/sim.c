@@ -829,6 +829,8 @@ drain(struct sim *s, struct node *n)
 		case CA_EXIT:
 			exited = 1;
 			break;
+		case CA_HBV1:		/* no heartbeat peer in the simulator */
+			break;
 		}
 	}
 	if (exited) {

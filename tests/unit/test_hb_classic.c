@@ -348,6 +348,7 @@ test_peer_heard(void **state)
 	static struct conf	 c;
 	char			 node[32];
 	struct hb_msg		 hm;
+	struct hbv1_msg		 hv;
 
 	(void)state;
 	memset(&c, 0, sizeof(c));
@@ -363,7 +364,7 @@ test_peer_heard(void **state)
 	    sizeof(node)), 1);
 	assert_string_equal(node, "ha2");
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)sha1_status_init,
-	    LEN(sha1_status_init), &hm), 1);
+	    LEN(sha1_status_init), &hm, &hv), 1);
 	assert_string_equal(hm.node, "ha2");
 	assert_int_equal(hm.generation, 0x6b134799);
 	assert_int_equal(hm.seq, 1);
@@ -375,7 +376,7 @@ test_peer_heard(void **state)
 	    node, sizeof(node)), 0);
 	assert_int_equal(hb_compat_rx(&c,
 	    (const uint8_t *)sha1_ip_request_resp, LEN(sha1_ip_request_resp),
-	    &hm), 0);			/* our own (looped back): not malformed */
+	    &hm, &hv), 0);			/* our own (looped back): not malformed */
 	/* authentic, but not a status: heard, yet no membership packet */
 	c.local_index = 1;
 	strcpy(c.local, "ha2");
@@ -385,7 +386,7 @@ test_peer_heard(void **state)
 	assert_string_equal(node, "ha1");
 	assert_int_equal(hb_compat_rx(&c,
 	    (const uint8_t *)sha1_ip_request_resp, LEN(sha1_ip_request_resp),
-	    &hm), 0);
+	    &hm, &hv), 0);
 	c.local_index = 0;
 	/* a wrong key: refused, and an auth failure for the shell (-2),
 	 * not "not heartbeat's" (-1, which the core counts as malformed) */
@@ -394,7 +395,7 @@ test_peer_heard(void **state)
 	    (const uint8_t *)sha1_status_init, LEN(sha1_status_init), node,
 	    sizeof(node)), 0);
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)sha1_status_init,
-	    LEN(sha1_status_init), &hm), -2);
+	    LEN(sha1_status_init), &hm, &hv), -2);
 	c.keys[0].secret[0] ^= 1;
 	/* the key's index differs from the packet's: refused, auth failure */
 	c.keys[0].index = 2;
@@ -402,7 +403,7 @@ test_peer_heard(void **state)
 	    (const uint8_t *)sha1_status_init, LEN(sha1_status_init), node,
 	    sizeof(node)), 0);
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)sha1_status_init,
-	    LEN(sha1_status_init), &hm), -2);
+	    LEN(sha1_status_init), &hm, &hv), -2);
 	c.keys[0].index = 1;
 	/* one flipped byte in the signed part: an auth failure */
 	{
@@ -411,7 +412,7 @@ test_peer_heard(void **state)
 		memcpy(bad, sha1_status_init, sizeof(bad));
 		bad[29] ^= 0x01;	/* "st=init" -> "st=ioit" */
 		assert_int_equal(hb_compat_rx(&c, bad, LEN(sha1_status_init),
-		    &hm), -2);
+		    &hm, &hv), -2);
 	}
 	/* a node not in the cluster: not ours at all */
 	strcpy(c.nodes[1], "ha3");
@@ -419,21 +420,21 @@ test_peer_heard(void **state)
 	    (const uint8_t *)sha1_status_init, LEN(sha1_status_init), node,
 	    sizeof(node)), 0);
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)sha1_status_init,
-	    LEN(sha1_status_init), &hm), -1);
+	    LEN(sha1_status_init), &hm, &hv), -1);
 	strcpy(c.nodes[1], "ha2");
 	/* md5 shutdone: the goodbye, as "left" */
 	c.nkeys = 0;
 	set_key(&c, 1, AUTH_MD5, MD5_KEY);
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)md5_shutdone,
-	    LEN(md5_shutdone), &hm), 1);
+	    LEN(md5_shutdone), &hm, &hv), 1);
 	assert_int_equal(hm.status, HB_ST_LEFT);
 	/* a status of that generation after its goodbye: not news */
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)md5_status_after,
-	    LEN(md5_status_after), &hm), 0);
+	    LEN(md5_status_after), &hm, &hv), 0);
 	/* sha256 is hbd's, not heartbeat's: the key cannot verify it */
 	c.keys[0].method = AUTH_SHA256;
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)md5_shutdone,
-	    LEN(md5_shutdone), &hm), -2);
+	    LEN(md5_shutdone), &hm, &hv), -2);
 	/* crc as the signing key: heartbeat's crc statuses are the peer's
 	 * (this capture is ha1's: we are ha2 here) */
 	c.local_index = 1;
@@ -442,17 +443,17 @@ test_peer_heard(void **state)
 	set_key(&c, 1, AUTH_CRC, "");
 	c.auth_use = 1;
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)crc_status_active,
-	    LEN(crc_status_active), &hm), 1);
+	    LEN(crc_status_active), &hm, &hv), 1);
 	/* a leftover "1 crc" beside "auth 2": anyone can compute a crc, so
 	 * a packet under index 1 proves nothing (as hbd's own packets,
 	 * tests/unit/test_auth.c's test_leftover_crc): an auth failure */
 	set_key(&c, 2, AUTH_SHA1, SHA1_KEY);
 	c.auth_use = 2;
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)crc_status_active,
-	    LEN(crc_status_active), &hm), -2);
+	    LEN(crc_status_active), &hm, &hv), -2);
 	/* hbd's own packets and garbage are not heartbeat's */
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)"hb\001\001",
-	    4, &hm), -1);
+	    4, &hm, &hv), -1);
 }
 
 /*

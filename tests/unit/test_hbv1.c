@@ -1,0 +1,418 @@
+/*
+ * hbv1: the decision core beside a heartbeat 3.0.6 peer (core_hbv1.c),
+ * driven with the peer's messages as the shell decodes them and agents
+ * answered by the test: which heartbeat messages hbd sends, and when it
+ * starts or stops a group. We are ha2 with `compat heartbeat`; the group
+ * is at home on ha1, the heartbeat node.
+ */
+#include <sys/stat.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core.h"
+
+#define GEN	0x6b134799u
+
+static char		 dir[64];
+static struct conf	*cf;
+static struct core	*co;
+static int64_t		 now;
+static uint64_t		 pseq;
+static char		 sent[64][256];	/* CA_HBV1 texts since the last clear */
+static int		 nsent;
+static int		 starts, stops;	/* CA_RUN since the last clear */
+static int		 running;	/* the test's view of the group here */
+static int		 fail_stops;
+
+static void
+put(const char *name, int mode, const char *text)
+{
+	char	 p[128];
+	FILE	*f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	assert_non_null(f = fopen(p, "w"));
+	fputs(text, f);
+	fclose(f);
+	chmod(p, (mode_t)mode);
+}
+
+/* answer every agent the core runs, until it runs none */
+static void
+take(void)
+{
+	const struct core_action	*a;
+	struct core_agent_result	 res[8];
+	int				 i, n, nres = 0;
+
+	a = core_actions(co, &n);
+	for (i = 0; i < n; i++) {
+		if (a[i].type == CA_HBV1 && nsent < 64)
+			snprintf(sent[nsent++], sizeof(sent[0]), "%s",
+			    a[i].text);
+		if (a[i].type != CA_RUN || nres >= 8)
+			continue;
+		memset(&res[nres], 0, sizeof(res[0]));
+		res[nres].group = a[i].group;
+		res[nres].rsc = a[i].rsc;
+		res[nres].act = a[i].act;
+		res[nres].detail = "test";
+		switch (a[i].act) {
+		case CORE_START:
+			starts++;
+			res[nres].result = CR_OK;
+			running = 1;
+			break;
+		case CORE_STOP:
+			stops++;
+			res[nres].result = fail_stops ? CR_FAILED : CR_OK;
+			res[nres].exit_code = fail_stops;
+			if (!fail_stops)
+				running = 0;
+			break;
+		default:
+			res[nres].result = running ? CR_RUNNING : CR_STOPPED;
+			break;
+		}
+		nres++;
+	}
+	for (i = 0; i < nres; i++) {
+		now += 10;
+		core_agent_done(co, &res[i], now);
+		take();
+	}
+}
+
+static void
+clear(void)
+{
+	nsent = 0;
+	starts = stops = 0;
+}
+
+static int
+said(const char *what)
+{
+	int	 i;
+
+	for (i = 0; i < nsent; i++)
+		if (strstr(sent[i], what) != NULL)
+			return 1;
+	return 0;
+}
+
+/* a heartbeat message from ha1; type HV_NONE: a status */
+static void
+peer(enum hbv1_type t, int hold, int stable, const char *info)
+{
+	struct hb_msg	 m;
+	struct hbv1_msg	 v;
+
+	memset(&m, 0, sizeof(m));
+	memset(&v, 0, sizeof(v));
+	strcpy(m.node, "ha1");
+	m.version = HB_VERSION;
+	m.type = HB_HEARTBEAT;
+	m.cluster_id = cf->cluster_id;
+	m.generation = GEN;
+	m.seq = ++pseq;
+	m.status = HB_ST_ACTIVE;
+	v.type = t;
+	v.hold = hold;
+	v.full = 1;
+	v.stable = stable;
+	snprintf(v.info, sizeof(v.info), "%s", info ? info : "");
+	now += 100;
+	core_rx_foreign(co, 0, &m, &v, now);
+	take();
+}
+
+static const char	*haresources = "ha1 Dummy::g0\n";
+static int		 first_hold = HV_LOCAL;
+
+static int
+setup(void **state)
+{
+	struct conf_opts	 o;
+	struct conf_diag	 d;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/hbd-hbv1-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	put("ha.cf", 0644, "keepalive 1\ndeadtime 4\ninitdead 8\n"
+	    "bcast lo\nauto_failback on\nnode ha1 ha2\ncompat heartbeat\n"
+	    "logfacility none\n");
+	put("haresources", 0644, haresources);
+	put("authkeys", 0600, "auth 1\n1 sha1 unit-test-key\n");
+	put("Dummy", 0755, "#!/bin/sh\nexit 0\n");
+	memset(&o, 0, sizeof(o));
+	o.confdir = dir;
+	o.local = "ha2";
+	o.agentdir = dir;
+	o.skip_perm_check = 1;
+	cf = conf_load(&o, &d);
+	if (cf == NULL || d.nerrors)
+		conf_diag_print(&d, stderr);
+	assert_non_null(cf);
+	conf_diag_free(&d);
+	now = 1000;
+	pseq = 0;
+	running = 0;
+	fail_stops = 0;
+	co = core_new(cf, NULL, 1800000000u, now);
+	core_start(co, now);
+	take();
+	/* heartbeat on ha1 is heard, active, and holds its group */
+	peer(HV_NONE, -1, -1, NULL);
+	clear();
+	peer(HV_RESOURCE, first_hold, 1, NULL);
+	return 0;
+}
+
+/* a group at home here too, and heartbeat holds both (it took ours when
+ * this node was away) */
+static int
+setup_both(void **state)
+{
+	haresources = "ha1 Dummy::g0\nha2 Dummy::g1\n";
+	first_hold = HV_ALL;
+	return setup(state);
+}
+
+static int
+teardown(void **state)
+{
+	char	 cmd[128];
+
+	(void)state;
+	core_free(co);
+	conf_free(cf);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	return 0;
+}
+
+static void
+test_join(void **state)
+{
+	struct jw	 w;
+	struct buf	 b;
+
+	(void)state;
+	/* heard: hbd asked what it holds, and says what it holds itself */
+	assert_int_equal(starts, 0);
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w, NULL);
+	core_status_groups(co, &w, now, now);
+	jw_obj_end(&w);
+	buf_addc(&b, '\0');
+	/* the peer holds it: placed there */
+	assert_non_null(strstr(b.data, "\"target\":\"ha1\""));
+	buf_free(&b);
+	clear();
+	peer(HV_STARTING, -1, -1, NULL);
+	assert_true(said("t=resource\n"));
+	assert_true(said("isstable=1"));
+}
+
+/* hb_standby on ha1: ask me / other, nothing starts before "done" */
+static void
+test_peer_gives(void **state)
+{
+	(void)state;
+	clear();
+	peer(HV_ASK, HV_ALL, -1, "me");
+	assert_true(said("t=ask_resources\nrsc_hold=all\ninfo=other\n"));
+	peer(HV_RESOURCE, 0, 0, "standby");
+	assert_int_equal(starts, 0);	/* unstable "none": may still run */
+	peer(HV_ASK, HV_ALL, -1, "done");
+	assert_true(starts > 0);
+	assert_true(said("t=ask_resources\nrsc_hold=all\ninfo=done\n"));
+	assert_true(said("rsc_hold=all\nrtype=full\nisstable=1"));
+	/* a copy of the "done" (another medium, same seq) changes nothing */
+	clear();
+	pseq--;
+	peer(HV_ASK, HV_ALL, -1, "done");
+	assert_int_equal(starts + stops, 0);
+	assert_int_equal(nsent, 0);
+}
+
+/* hbctl standby on ha2: nothing stops before heartbeat's "other"; "done"
+ * only once stopped */
+static void
+test_we_give(void **state)
+{
+	struct jw	 w;
+	struct buf	 b;
+	char		 err[256];
+
+	(void)state;
+	test_peer_gives(state);
+	peer(HV_RESOURCE, 0, 1, NULL);
+	clear();
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w, NULL);
+	assert_int_equal(core_admin(co, "standby", NULL, &w, err, sizeof(err),
+	    now), 0);
+	buf_free(&b);
+	take();
+	assert_true(said("t=ask_resources\nrsc_hold=foreign\ninfo=me\n"));
+	assert_int_equal(stops, 0);
+	clear();
+	peer(HV_ASK, HV_FOREIGN, -1, "other");
+	assert_true(stops > 0);
+	assert_true(said("info=standby"));
+	assert_true(said("t=ask_resources\nrsc_hold=foreign\ninfo=done\n"));
+	clear();
+	peer(HV_ASK, HV_FOREIGN, -1, "done");
+	assert_true(said("t=resource\n"));
+	assert_int_equal(starts, 0);
+}
+
+/* a stop that fails: heartbeat is never told "done" */
+static void
+test_failed_stop(void **state)
+{
+	struct jw	 w;
+	struct buf	 b;
+	char		 err[256];
+	int		 i;
+
+	(void)state;
+	test_peer_gives(state);
+	peer(HV_RESOURCE, 0, 1, NULL);
+	fail_stops = 1;
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w, NULL);
+	assert_int_equal(core_admin(co, "standby", NULL, &w, err, sizeof(err),
+	    now), 0);
+	buf_free(&b);
+	take();
+	clear();
+	peer(HV_ASK, HV_FOREIGN, -1, "other");
+	/* the stop retries come on the group's timer */
+	for (i = 0; i < 5; i++) {
+		now += 2000;
+		core_timer(co, CT_GROUP0, now);
+		take();
+	}
+	assert_true(stops > 1);
+	assert_false(said("info=done"));
+}
+
+/* hbctl takeover while heartbeat holds it: hb_takeover, no start */
+static void
+test_takeover_asks(void **state)
+{
+	struct jw	 w;
+	struct buf	 b;
+	char		 err[256];
+
+	(void)state;
+	clear();
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w, NULL);
+	assert_int_equal(core_admin(co, "takeover", NULL, &w, err,
+	    sizeof(err), now), 0);
+	buf_free(&b);
+	take();
+	assert_true(said("t=hb_takeover\nrsc_hold=foreign\n"));
+	assert_int_equal(starts, 0);
+	/* an unstable report that leaves it out frees nothing */
+	peer(HV_RESOURCE, 0, 0, NULL);
+	assert_int_equal(starts, 0);
+}
+
+/* an unstable report never frees a group: hbctl takeover of the group at
+ * home here, which heartbeat held stably, still asks */
+static void
+test_unstable_frees_nothing(void **state)
+{
+	struct jw	 w;
+	struct buf	 b;
+	char		 err[256];
+
+	(void)state;
+	assert_int_equal(starts, 0);	/* heartbeat holds ours: not started */
+	peer(HV_RESOURCE, 0, 0, NULL);
+	assert_int_equal(starts, 0);
+	clear();
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w, NULL);
+	assert_int_equal(core_admin(co, "takeover", NULL, &w, err,
+	    sizeof(err), now), 0);
+	buf_free(&b);
+	take();
+	assert_int_equal(starts, 0);
+	/* asked once the peer is stable again; started after its "done" */
+	peer(HV_RESOURCE, 0, 1, NULL);
+	assert_int_equal(starts, 0);
+	assert_true(said("t=hb_takeover\n"));
+	peer(HV_ASK, HV_FOREIGN, -1, "me");
+	assert_true(said("info=other"));
+	peer(HV_ASK, HV_FOREIGN, -1, "done");
+	assert_true(starts > 0);
+}
+
+/* heartbeat's clean stop: shutdone, then hbd takes the group */
+static void
+test_shutdone(void **state)
+{
+	(void)state;
+	clear();
+	peer(HV_RESOURCE, 0, 0, "shutdown");
+	assert_int_equal(starts, 0);
+	{
+		struct hb_msg	 m;
+		struct hbv1_msg	 v;
+
+		memset(&m, 0, sizeof(m));
+		memset(&v, 0, sizeof(v));
+		strcpy(m.node, "ha1");
+		m.version = HB_VERSION;
+		m.type = HB_HEARTBEAT;
+		m.cluster_id = cf->cluster_id;
+		m.generation = GEN;
+		m.seq = ++pseq;
+		m.status = HB_ST_LEFT;
+		v.type = HV_SHUTDONE;
+		v.hold = v.stable = -1;
+		now += 100;
+		core_rx_foreign(co, 0, &m, &v, now);
+		take();
+	}
+	assert_true(starts > 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_join, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_gives, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_we_give, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_stop, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_takeover_asks, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_shutdone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unstable_frees_nothing,
+		    setup_both, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
