@@ -525,6 +525,11 @@ hbc_verify_conf(const struct conf *c, const struct hbc_msg *m,
 			continue;
 		if (hbc_method_of(k->method, &meth) < 0)
 			return fail(why, "the key's method is not heartbeat's");
+		/* anyone can compute a crc: only the signing key is trusted,
+		 * as for hbd's own packets (auth.c) */
+		if (meth == HBC_AUTH_CRC && index != c->auth_use)
+			return fail(why, "a crc key that is not the signing "
+			    "key");
 		return hbc_verify(m, meth, k->secret, k->secretlen, why);
 	}
 	return fail(why, "no key with the packet's index");
@@ -619,4 +624,98 @@ hbc_build_finish(struct hbc_builder *b, enum hbc_method meth, int index,
 	put(b, auth, (size_t)n);
 	put(b, ",", 1);
 	return b->err ? -1 : (long)b->len;
+}
+
+/* ------------------------------------------------------- serial lines */
+
+long
+hbc_to_classic(const void *pkt, size_t len, char *out, size_t cap)
+{
+	const struct hbc_field	*auth;
+	struct hbc_msg		 m;
+	long			 r;
+	size_t			 o, i;
+
+	if (hbc_parse(pkt, len, &m, NULL) < 0)
+		return -1;
+	for (i = 0; i < m.nfields; i++)		/* not representable */
+		if (m.f[i].type == HBC_FT_STRING &&
+		    (memchr(m.f[i].value, '\n', m.f[i].valuelen) != NULL ||
+		    memchr(m.f[i].value, '\0', m.f[i].valuelen) != NULL))
+			return -1;
+	auth = hbc_get(&m, "auth");
+	if (auth == NULL || auth->type != HBC_FT_STRING ||
+	    memchr(auth->value, '\n', auth->valuelen) != NULL)
+		return -1;
+	if (cap < 1 + MARK_LEN)
+		return -1;
+	/* a line of its own whatever the line carried before */
+	out[0] = '\n';
+	memcpy(out + 1, CL_START, MARK_LEN);
+	o = 1 + MARK_LEN;
+	if ((r = render_classic(&m, out + o, cap - o)) < 0)
+		return -1;
+	o += (size_t)r;
+	if (cap - o < 5 + auth->valuelen + 1 + MARK_LEN)
+		return -1;
+	memcpy(out + o, "auth=", 5);
+	o += 5;
+	memcpy(out + o, auth->value, auth->valuelen);
+	o += auth->valuelen;
+	out[o++] = '\n';
+	memcpy(out + o, CL_END, MARK_LEN);
+	o += MARK_LEN;
+	return (long)o;
+}
+
+int
+hbc_serial_feed(struct hbc_serial_dec *d, uint8_t c)
+{
+	size_t	l;
+
+	if (d->done) {			/* the last message was taken */
+		d->done = 0;
+		d->in = 0;
+		d->len = 0;
+		d->pre = 0;
+	}
+	c &= 0x7f;			/* ISTRIP, as heartbeat reads */
+	if (c == '\r')
+		return 0;		/* IGNCR */
+	if (!d->in) {
+		/* outside a message: only whether a line starts ">>>" */
+		if (c == '\n') {
+			if (d->pre == 3) {
+				memcpy(d->buf, CL_START, MARK_LEN);
+				d->len = MARK_LEN;
+				d->line = d->len;
+				d->in = 1;
+			}
+			d->pre = 0;
+		} else if (d->pre >= 0 && d->pre < 3)
+			d->pre = c == '>' ? d->pre + 1 : -1;
+		return 0;
+	}
+	if (d->len == sizeof(d->buf)) {
+		d->in = 0;		/* too long: dropped, as heartbeat */
+		d->len = 0;
+		d->pre = c == '\n' ? 0 : -1;
+		return -1;
+	}
+	d->buf[d->len++] = (char)c;
+	if (c != '\n')
+		return 0;
+	l = d->len - d->line;		/* the line just ended, with its \n */
+	if (l > 3 && memcmp(d->buf + d->line, "<<<", 3) == 0) {
+		memcpy(d->buf + d->line, CL_END, MARK_LEN);
+		d->len = d->line + MARK_LEN;
+		d->done = 1;
+		return 1;
+	}
+	if (l > 3 && memcmp(d->buf + d->line, ">>>", 3) == 0) {
+		memcpy(d->buf, CL_START, MARK_LEN);	/* a new start */
+		d->len = MARK_LEN;
+	}
+	d->line = d->len;
+	return 0;
 }

@@ -116,7 +116,8 @@ int	hbc_auth_of(const struct hbc_msg *, int *index, const char **digest,
 int	hbc_verify(const struct hbc_msg *, enum hbc_method, const void *key,
 	    size_t keylen, const char **why);
 
-/* with hbd's configured keys (authkeys): the key of the packet's index */
+/* with hbd's configured keys (authkeys): the key of the packet's index;
+ * a crc key only when it is the signing key (auth N), as hbd's own */
 int	hbc_verify_conf(const struct conf *, const struct hbc_msg *,
 	    const char **why);
 /* an authkeys method as a heartbeat method: 0, or -1 (sha256/sha512) */
@@ -143,6 +144,41 @@ void	hbc_build_str(struct hbc_builder *, const char *name,
 /* the message's length, or -1 */
 long	hbc_build_finish(struct hbc_builder *, enum hbc_method, int index,
 	    const void *key, size_t keylen);
+
+/*
+ * Serial lines (docs/heartbeat-protocol.md section 8): heartbeat writes
+ * its messages there in classic framing, as text, and reads them a line
+ * at a time, skipping lines until one starts with ">>>".
+ *
+ * hbc_to_classic: a heartbeat message (either framing) as heartbeat
+ * writes it on a serial line: "\n" (so that it starts a line whatever
+ * the line carried before), ">>>\n", the fields in classic rendering,
+ * its classic auth field, "<<<\n". The auth field is the message's own
+ * (it signs exactly this rendering): no key is needed. The length, or -1
+ * (not a heartbeat message, no auth field, a nested field or a string
+ * holding a newline or a NUL, which a line cannot carry, or no room).
+ */
+long	hbc_to_classic(const void *pkt, size_t len, char *out, size_t cap);
+
+/*
+ * The reading side: bytes in one at a time (the 8th bit cleared and
+ * carriage returns dropped, as heartbeat's tty settings do), lines outside
+ * a message skipped. 1 when buf and len hold a whole classic message
+ * (">>>\n" ... "<<<\n", for hbc_parse), valid until the next call; -1
+ * when a message outgrew buf (dropped); 0 otherwise. Start zeroed.
+ */
+#define HBC_SERIAL_MAX	8192
+struct hbc_serial_dec {
+	char		 buf[HBC_SERIAL_MAX];
+	size_t		 len;
+	size_t		 line;		/* where the current line starts */
+	int		 in;		/* inside ">>>" ... "<<<" */
+	int		 pre;		/* outside: ">" seen at line start,
+					 * -1 once the line cannot start one */
+	int		 done;
+};
+
+int	hbc_serial_feed(struct hbc_serial_dec *, uint8_t);
 
 /* base64 as heartbeat's classic rendering of binary fields uses it */
 int	hbc_base64(const void *, size_t, char *out, size_t outlen);

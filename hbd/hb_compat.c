@@ -4,8 +4,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -31,11 +33,43 @@ static char	announced_node[HBD_MAX_NAME];
 static uint64_t	gone_gen;
 static char	gone_node[HBD_MAX_NAME];
 
+/* a heartbeat message that failed authentication, logged at most every
+ * AUTH_LOG_MS with the number left out in between */
+#define AUTH_LOG_MS	10000
+static int64_t	auth_logged;
+static unsigned	auth_quiet;
+
+static void
+auth_failed(const char *node, const char *why)
+{
+	int64_t	now = mono_ms();
+
+	if (auth_logged != 0 && now - auth_logged < AUTH_LOG_MS) {
+		auth_quiet++;
+		return;
+	}
+	auth_logged = now;
+	if (auth_quiet)
+		log_warnx("dropped a heartbeat 3.0.6 message claiming node "
+		    "%s: %s (and %u more since the last message; check "
+		    "authkeys on both nodes)", node, why, auth_quiet);
+	else
+		log_warnx("dropped a heartbeat 3.0.6 message claiming node "
+		    "%s: %s (check authkeys on both nodes)", node, why);
+	auth_quiet = 0;
+}
+
+/*
+ * 1: an authentic heartbeat message from another configured node; 2: our
+ * own (compat heartbeat's, looped back); -2: heartbeat's framing, claims
+ * a configured node, fails authentication; 0: anything else.
+ */
 static int
 peer_msg(const struct conf *c, const uint8_t *pkt, size_t len,
     struct hbc_msg *hm, char *node, size_t nodelen)
 {
-	int	i;
+	const char	*why = "bad signature";
+	int		 i;
 
 	if (hbc_parse(pkt, len, hm, NULL) < 0)
 		return 0;
@@ -44,8 +78,10 @@ peer_msg(const struct conf *c, const uint8_t *pkt, size_t len,
 	i = conf_node_index(c, node);
 	if (i < 0)
 		return 0;
-	if (hbc_verify_conf(c, hm, NULL) < 0)
-		return 0;
+	if (hbc_verify_conf(c, hm, &why) < 0) {
+		auth_failed(node, why);
+		return -2;
+	}
 	return i == c->local_index ? 2 : 1;	/* 2: our own, looped back */
 }
 
@@ -65,6 +101,70 @@ static struct {
 	int		 warned;
 	int64_t		 last_heard;	/* mono ms: a heartbeat message */
 } tx;
+
+/*
+ * The history of what compat heartbeat sent, for heartbeat's
+ * retransmission requests (docs/heartbeat-protocol.md section 5). Every
+ * heartbeat-format message with a seq goes out through tx_emit, which
+ * keeps its exact bytes here by seq; a request is answered with those
+ * bytes, unchanged, or with NS_nak_rexmit when they are gone. heartbeat
+ * keeps 500 messages; at one status per keepalive this holds minutes.
+ */
+#define TX_HIST		256
+#define TX_REXMIT_MS	240	/* a message is resent at most once in this:
+				 * a request arrives once per medium */
+#define TX_REXMIT_BATCH	50	/* answers to one request, at most */
+#define TX_LOG_MS	10000	/* the answers are logged at most this often */
+
+static struct tx_hist {
+	uint64_t	 seq;		/* 0: nothing kept in this slot */
+	uint8_t		*buf;
+	size_t		 len;
+	int64_t		 resent;	/* mono_ms of the last resend, or 0 */
+} hist[TX_HIST];
+static uint64_t	hist_hi;		/* the highest seq sent */
+static int64_t	rexmit_logged;
+
+/* the lowest seq that can still be in the history */
+static uint64_t
+hist_low(void)
+{
+	return hist_hi >= TX_HIST ? hist_hi - TX_HIST + 1 : 1;
+}
+
+static void
+hist_record(const uint8_t *buf, size_t len, uint64_t seq)
+{
+	struct tx_hist	*e = &hist[seq % TX_HIST];
+	uint8_t		*p;
+
+	if (seq > hist_hi)
+		hist_hi = seq;
+	e->seq = 0;
+	e->resent = 0;
+	if ((p = realloc(e->buf, len ? len : 1)) == NULL) {
+		log_warn("compat heartbeat: cannot keep message %llu for a "
+		    "retransmission", (unsigned long long)seq);
+		return;
+	}
+	memcpy(p, buf, len);
+	e->buf = p;
+	e->len = len;
+	e->seq = seq;
+}
+
+/*
+ * The one way out for a heartbeat-format message: on every medium, and
+ * kept in the history when it has a seq (0: an NS_ message, which has
+ * none and is never asked for again).
+ */
+static void
+tx_emit(const uint8_t *buf, size_t len, uint64_t seq)
+{
+	if (seq != 0)
+		hist_record(buf, len, seq);
+	media_send_all(buf, len);
+}
 
 /* heartbeat's own uuid for this node if it ran here (kept by heartbeat in
  * /var/lib/heartbeat/hb_uuid, 16 bytes), else one derived from the names:
@@ -123,6 +223,7 @@ tx_msg(const char *fields)
 	enum hbc_method		 meth;
 	char			 buf[1024], v[32], line[128];
 	const char		*p, *nl, *eq;
+	uint64_t		 seq = 0;	/* none: an NS_ message */
 	long			 n;
 	size_t			 l;
 
@@ -147,7 +248,8 @@ tx_msg(const char *fields)
 	/* heartbeat's NS_ messages (flow control, retransmission) have no
 	 * sequence number */
 	if (strncmp(fields, "t=NS_", 5) != 0) {
-		snprintf(v, sizeof(v), "%llx", (unsigned long long)++tx.seq);
+		seq = ++tx.seq;
+		snprintf(v, sizeof(v), "%llx", (unsigned long long)seq);
 		hbc_build_str(&b, "seq", v);
 	}
 	snprintf(v, sizeof(v), "%lx", (unsigned long)tx.gen);
@@ -157,7 +259,7 @@ tx_msg(const char *fields)
 	hbc_build_str(&b, "ttl", "3");
 	n = hbc_build_finish(&b, meth, k->index, k->secret, k->secretlen);
 	if (n > 0)
-		media_send_all((const uint8_t *)buf, (size_t)n);
+		tx_emit((const uint8_t *)buf, (size_t)n, seq);
 }
 
 static void
@@ -218,6 +320,100 @@ tx_heard(const struct conf *c)
 	tx_send(&tx.timer, NULL);
 	log_info("compat heartbeat: sending heartbeat 3.0.6 statuses as %s "
 	    "(generation %lx)", c->local, (unsigned long)tx.gen);
+}
+
+/*
+ * "I no longer have it", as heartbeat says it: t=NS_nak_rexmit with the
+ * seq in hex (the request had it in decimal), dest the asker, info why;
+ * an NS_ message, so no seq and not kept.
+ */
+static void
+rexmit_nak(const struct conf *c, uint64_t seq, const char *to,
+    const char *why)
+{
+	char	 f[HBD_MAX_NAME + 96];
+
+	snprintf(f, sizeof(f), "t=NS_nak_rexmit\nfirstseq=%llx\ndest=%s\n"
+	    "info=%s\n", (unsigned long long)seq, to, why);
+	tx.c = c;
+	tx_msg(f);
+}
+
+/* a decimal seq of a rexmit request (heartbeat writes them with %lu) */
+static int
+rexmit_seq(const struct hbc_msg *hm, const char *name, uint64_t *v)
+{
+	char			 s[24], *end;
+	unsigned long long	 u;
+
+	if (hbc_get_str(hm, name, s, sizeof(s)) < 0 || s[0] < '0' ||
+	    s[0] > '9')
+		return -1;
+	errno = 0;
+	u = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || u == 0)
+		return -1;
+	*v = u;
+	return 0;
+}
+
+/*
+ * heartbeat missed messages of ours (a gap in our seq) and asks for them:
+ * t=NS_rexmit dest=US firstseq=N lastseq=M, decimal. Each one still in
+ * the history is sent again, byte for byte (unless it was resent in the
+ * last TX_REXMIT_MS: the request comes once per medium); each one that is
+ * gone gets an NS_nak_rexmit. Like heartbeat, a seq above the highest
+ * sent is not answered (a restart: the asker is out of date). At most
+ * TX_REXMIT_BATCH answers per request.
+ */
+static void
+rexmit_answer(const struct conf *c, const struct hbc_msg *hm,
+    const char *from)
+{
+	struct tx_hist		*e;
+	char			 dest[HBD_MAX_NAME];
+	uint64_t		 first, last, s;
+	int64_t			 now;
+	int			 answers = 0, resent = 0, naks = 0;
+
+	if (!tx.armed || hbc_get_str(hm, "dest", dest, sizeof(dest)) < 0 ||
+	    strcasecmp(dest, c->local) != 0)
+		return;			/* not asked of us */
+	if (rexmit_seq(hm, "firstseq", &first) < 0 ||
+	    rexmit_seq(hm, "lastseq", &last) < 0 || first > last) {
+		log_debug("compat heartbeat: a retransmission request from "
+		    "%s without a valid firstseq..lastseq", from);
+		return;
+	}
+	now = mono_ms();
+	for (s = first; s <= last && s <= hist_hi &&
+	    answers < TX_REXMIT_BATCH; s++) {
+		answers++;
+		e = &hist[s % TX_HIST];
+		if (s < hist_low() || e->seq != s) {
+			rexmit_nak(c, s, from, s < hist_low() ?
+			    "seqno too low" : "seqno not found");
+			naks++;
+			continue;
+		}
+		if (e->resent != 0 && now - e->resent < TX_REXMIT_MS)
+			continue;
+		e->resent = now;
+		media_send_all(e->buf, e->len);
+		resent++;
+	}
+	if (resent + naks == 0)
+		return;
+	if (rexmit_logged == 0 || now - rexmit_logged >= TX_LOG_MS) {
+		rexmit_logged = now;
+		log_info("compat heartbeat: %s asked for our messages "
+		    "%llu-%llu again: resent %d, %d no longer kept", from,
+		    (unsigned long long)first, (unsigned long long)last,
+		    resent, naks);
+	} else
+		log_debug("compat heartbeat: %s asked for %llu-%llu: resent "
+		    "%d, %d no longer kept", from, (unsigned long long)first,
+		    (unsigned long long)last, resent, naks);
 }
 
 int
@@ -400,13 +596,20 @@ hb_compat_rx(const struct conf *c, const uint8_t *pkt, size_t len,
 		break;
 	case 2:
 		return 0;		/* compat heartbeat's own broadcast */
+	case -2:
+		return -2;		/* not authentic: counted, dropped */
 	default:
 		return -1;
+	}
+	if (hbc_get_str(&hm, "t", t, sizeof(t)) == 0 &&
+	    strcmp(t, "NS_rexmit") == 0) {
+		rexmit_answer(c, &hm, m->node);	/* it has no seq */
+		return 0;
 	}
 	if (hbc_get_str(&hm, "t", t, sizeof(t)) < 0 ||
 	    hbc_get_hex(&hm, "hg", &hg) < 0 || hg > UINT32_MAX ||
 	    hbc_get_hex(&hm, "seq", &seq) < 0)
-		return 0;		/* NS_ackmsg, NS_rexmit: no seq */
+		return 0;		/* NS_ackmsg, NS_nak_rexmit: no seq */
 	rx_note(c, m->node, hg, seq);
 	if (hg != st_gen) {
 		st_gen = hg;

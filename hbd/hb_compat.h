@@ -7,7 +7,9 @@
  * a heartbeat from that node, so hbd never declares it dead and never
  * takes over from it. With `compat heartbeat` (ha.cf), once such a peer is
  * heard, this node also sends heartbeat's status messages every keepalive
- * on every medium, so heartbeat sees it active. See
+ * on every medium, so heartbeat sees it active, and answers heartbeat's
+ * retransmission requests (NS_rexmit) for them from a history of the
+ * bytes sent (or with NS_nak_rexmit when they are gone). See
  * docs/heartbeat-protocol.md and docs/migration.md for what this does and
  * does not do yet.
  */
@@ -37,11 +39,16 @@ int	hb_classic_peer_heard(const struct conf *, const uint8_t *pkt,
  * generation's last status) and *v with what it says about resources
  * (t=starting, resource, ask_resources, hb_takeover, shutdone; HV_NONE
  * for a status). 0 when it is another authentic message (NS_ackmsg,
- * NS_rexmit, ip-request-resp...: not malformed either), a message of a
- * generation that already said goodbye (heartbeat sends a few), or this
- * node's own heartbeat-format message looped back. -1 otherwise (not
- * heartbeat's, not authentic, not from the peer). Logs once per peer
- * generation that the peer speaks heartbeat's protocol.
+ * ip-request-resp...: not malformed either; an NS_rexmit asking this
+ * node for its heartbeat-format messages is answered here, from the
+ * history of what it sent), a message of a generation that already said
+ * goodbye (heartbeat sends a few), or this node's own heartbeat-format
+ * message looped back. -2 when it is in heartbeat's framing and claims a
+ * configured node but fails authentication (a wrong key, a forgery): the
+ * caller counts an auth failure and drops it (logged here, at most every
+ * 10 s). -1 otherwise (not heartbeat's, or from a node not in this
+ * cluster). Logs once per peer generation that the peer speaks
+ * heartbeat's protocol.
  */
 int	hb_compat_rx(const struct conf *, const uint8_t *pkt, size_t len,
 	    struct hb_msg *m, struct hbv1_msg *v);

@@ -64,6 +64,7 @@ medium_close(struct medium *m)
 	m->ok = 0;
 	buf_reset(&m->out);
 	memset(&m->dec, 0, sizeof(m->dec));
+	memset(&m->tdec, 0, sizeof(m->tdec));
 }
 
 static void
@@ -336,6 +337,16 @@ serial_read(struct medium *m)
 				m->rx_oversize++;
 				m->cb(m->index, NULL, 0, m->cm.device, m->arg);
 			}
+			/* a heartbeat 3.0.6 peer writes text lines instead */
+			r = hbc_serial_feed(&m->tdec, b[i]);
+			if (r == 1) {
+				m->rx++;
+				m->cb(m->index, (const uint8_t *)m->tdec.buf,
+				    m->tdec.len, m->cm.device, m->arg);
+			} else if (r == -1) {
+				m->rx_oversize++;
+				m->cb(m->index, NULL, 0, m->cm.device, m->arg);
+			}
 		}
 	}
 }
@@ -495,7 +506,18 @@ medium_send(struct medium *m, const uint8_t *p, size_t n)
 		return 0;
 	}
 	if (m->cm.type == MEDIUM_SERIAL) {
-		if ((fl = slip_encode(p, n, frame, sizeof(frame))) == 0)
+		long	 cl;
+
+		if (n >= 4 && memcmp(p, "###\n", 4) == 0) {
+			/* heartbeat 3.0.6's message (compat heartbeat): as
+			 * heartbeat writes it on a serial line, text */
+			if ((cl = hbc_to_classic(p, n, (char *)frame,
+			    sizeof(frame))) < 0) {
+				m->tx_errors++;
+				return -1;
+			}
+			fl = (size_t)cl;
+		} else if ((fl = slip_encode(p, n, frame, sizeof(frame))) == 0)
 			return -1;
 		if (m->out.len + fl > SERIAL_OUTMAX) {
 			/* the line cannot keep up: older beats are stale */

@@ -1,6 +1,8 @@
 /*
  * media: the heartbeat transports behind one interface — UDP broadcast,
- * multicast and unicast, and serial lines (SLIP-framed). Each configured
+ * multicast and unicast, and serial lines (SLIP-framed; heartbeat 3.0.6's
+ * messages go there as heartbeat writes them, classic-framed text, and
+ * such text is read beside the SLIP frames). Each configured
  * medium is opened, re-opened after failures (an interface that is not
  * there yet, a cable that went away), and reports what it receives.
  * It knows bytes, not meanings: decoding and trust are the caller's.
@@ -14,6 +16,7 @@
 
 #include "conf.h"
 #include "event.h"
+#include "hb_classic.h"
 #include "hb_msg.h"
 #include "util.h"
 
@@ -29,6 +32,7 @@ struct medium {
 	struct ev_timer	 retry;
 	struct sockaddr_in dst;
 	struct slip_dec	 dec;
+	struct hbc_serial_dec tdec;	/* serial: heartbeat 3.0.6's text */
 	struct buf	 out;		/* serial: bytes not yet written */
 	pid_t		 servant;	/* disk: the process doing the I/O */
 	uint64_t	 tx, tx_errors, rx, rx_oversize;

@@ -293,6 +293,10 @@ on_packet(int medium, const uint8_t *pkt, size_t len, const char *from,
 		}
 		if (hc == 0)
 			return;		/* heartbeat's: not malformed */
+		if (hc == -2) {		/* heartbeat's, not authentic */
+			core_count_auth_failure(core);
+			return;
+		}
 	}
 	core_rx(core, medium, pkt, len, from, mono_ms());
 	drain();

@@ -12,6 +12,7 @@ UNIT_TESTS = \
 	tests/unit/test_auth \
 	tests/unit/test_hb_msg \
 	tests/unit/test_hb_classic \
+	tests/unit/test_hb_compat \
 	tests/unit/test_hbv1 \
 	tests/unit/test_member \
 	tests/unit/test_json \
@@ -34,6 +35,10 @@ tests_unit_test_hb_msg_LDADD = $(UNIT_LDADD)
 tests_unit_test_hb_msg_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_hb_classic_LDADD = $(UNIT_LDADD)
 tests_unit_test_hb_classic_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_hb_compat_LDADD = $(UNIT_LDADD)
+tests_unit_test_hb_compat_CFLAGS = $(UNIT_CFLAGS)
+# what compat heartbeat sends is kept by the test itself
+tests_unit_test_hb_compat_LDFLAGS = -Wl,--wrap=media_send_all
 tests_unit_test_hbv1_LDADD = $(UNIT_LDADD)
 tests_unit_test_hbv1_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_member_LDADD = $(UNIT_LDADD)
@@ -117,6 +122,7 @@ SYSTEM_TESTS = \
 	tests/system/70-pacemaker.test \
 	tests/system/71-rolling-migration.test \
 	tests/system/72-compat-heartbeat.test \
+	tests/system/73-heartbeat-media.test \
 	tests/system/74-heartbeat-handoff.test
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(SYSTEM_TESTS) tests/system/agents/testrsc tests/system/agents/sleeper \

@@ -12,7 +12,11 @@
  *   and no longer verifies once a byte of its body is flipped;
  * - no strict prefix of a rebuilt message verifies;
  * - verification against hbd's configured keys and the receive-path entry
- *   points (hb_classic_peer_heard, hb_compat_rx) never fail on anything.
+ *   points (hb_classic_peer_heard, hb_compat_rx) never fail on anything;
+ * - the serial line's reader (hbc_serial_feed), fed the input a byte at a
+ *   time, only completes messages that start ">>>\n", end "<<<\n" and
+ *   fit its buffer; a message rendered for a serial line (hbc_to_classic)
+ *   parses back as classic with the same fields (one auth field).
  */
 #include "config.h"
 
@@ -139,6 +143,38 @@ check_rebuild(const struct hbc_msg *m, uint8_t sel)
 		    &why) == -1);
 }
 
+static void
+serial_check(const uint8_t *data, size_t size)
+{
+	static struct hbc_serial_dec	 d;
+	static char			 out[2 * HBC_MAX_PACKET];
+	struct hbc_msg			 a, b;
+	size_t				 i, auths;
+	long				 n;
+
+	memset(&d, 0, sizeof(d));
+	for (i = 0; i < size; i++)
+		if (hbc_serial_feed(&d, data[i]) == 1) {
+			FUZZ_CHECK(d.len >= 8 && d.len <= sizeof(d.buf));
+			FUZZ_CHECK(memcmp(d.buf, ">>>\n", 4) == 0);
+			FUZZ_CHECK(memcmp(d.buf + d.len - 4, "<<<\n", 4) == 0);
+			(void)hbc_parse(d.buf, d.len, &b, NULL);
+		}
+	n = hbc_to_classic(data, size, out, sizeof(out));
+	if (n < 0)
+		return;
+	FUZZ_CHECK(hbc_parse(data, size, &a, NULL) == 0);
+	FUZZ_CHECK(n > 1 && out[0] == '\n');
+	FUZZ_CHECK(hbc_parse(out + 1, (size_t)n - 1, &b, NULL) == 0);
+	/* every field once, but of several auth fields only the first */
+	for (i = 0, auths = 0; i < a.nfields; i++)
+		auths += a.f[i].namelen == 4 && memcmp(a.f[i].name, "auth",
+		    4) == 0;
+	FUZZ_CHECK(auths >= 1);
+	FUZZ_CHECK(b.fmt == HBC_FMT_CLASSIC &&
+	    b.nfields == a.nfields - auths + 1);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -148,6 +184,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char	*why = NULL;
 	char		 node[64];
 
+	serial_check(data, size);
 	if (hbc_parse(data, size, &m, &why) == -1) {
 		FUZZ_CHECK(why != NULL);
 		FUZZ_CHECK(hb_classic_peer_heard(&keys, data, size, node,

@@ -388,23 +388,39 @@ test_peer_heard(void **state)
 	    (const uint8_t *)sha1_ip_request_resp, LEN(sha1_ip_request_resp),
 	    &hm, &hv), 0);
 	c.local_index = 0;
-	/* a wrong key: refused */
+	/* a wrong key: refused, and an auth failure for the shell (-2),
+	 * not "not heartbeat's" (-1, which the core counts as malformed) */
 	c.keys[0].secret[0] ^= 1;
 	assert_int_equal(hb_classic_peer_heard(&c,
 	    (const uint8_t *)sha1_status_init, LEN(sha1_status_init), node,
 	    sizeof(node)), 0);
+	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)sha1_status_init,
+	    LEN(sha1_status_init), &hm, &hv), -2);
 	c.keys[0].secret[0] ^= 1;
-	/* the key's index differs from the packet's: refused */
+	/* the key's index differs from the packet's: refused, auth failure */
 	c.keys[0].index = 2;
 	assert_int_equal(hb_classic_peer_heard(&c,
 	    (const uint8_t *)sha1_status_init, LEN(sha1_status_init), node,
 	    sizeof(node)), 0);
+	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)sha1_status_init,
+	    LEN(sha1_status_init), &hm, &hv), -2);
 	c.keys[0].index = 1;
-	/* a node not in the cluster */
+	/* one flipped byte in the signed part: an auth failure */
+	{
+		uint8_t	bad[sizeof(sha1_status_init)];
+
+		memcpy(bad, sha1_status_init, sizeof(bad));
+		bad[29] ^= 0x01;	/* "st=init" -> "st=ioit" */
+		assert_int_equal(hb_compat_rx(&c, bad, LEN(sha1_status_init),
+		    &hm, &hv), -2);
+	}
+	/* a node not in the cluster: not ours at all */
 	strcpy(c.nodes[1], "ha3");
 	assert_int_equal(hb_classic_peer_heard(&c,
 	    (const uint8_t *)sha1_status_init, LEN(sha1_status_init), node,
 	    sizeof(node)), 0);
+	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)sha1_status_init,
+	    LEN(sha1_status_init), &hm, &hv), -1);
 	strcpy(c.nodes[1], "ha2");
 	/* md5 shutdone: the goodbye, as "left" */
 	c.nkeys = 0;
@@ -415,13 +431,109 @@ test_peer_heard(void **state)
 	/* a status of that generation after its goodbye: not news */
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)md5_status_after,
 	    LEN(md5_status_after), &hm, &hv), 0);
-	/* sha256 is hbd's, not heartbeat's */
+	/* sha256 is hbd's, not heartbeat's: the key cannot verify it */
 	c.keys[0].method = AUTH_SHA256;
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)md5_shutdone,
-	    LEN(md5_shutdone), &hm, &hv), -1);
+	    LEN(md5_shutdone), &hm, &hv), -2);
+	/* crc as the signing key: heartbeat's crc statuses are the peer's
+	 * (this capture is ha1's: we are ha2 here) */
+	c.local_index = 1;
+	strcpy(c.local, "ha2");
+	c.nkeys = 0;
+	set_key(&c, 1, AUTH_CRC, "");
+	c.auth_use = 1;
+	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)crc_status_active,
+	    LEN(crc_status_active), &hm, &hv), 1);
+	/* a leftover "1 crc" beside "auth 2": anyone can compute a crc, so
+	 * a packet under index 1 proves nothing (as hbd's own packets,
+	 * tests/unit/test_auth.c's test_leftover_crc): an auth failure */
+	set_key(&c, 2, AUTH_SHA1, SHA1_KEY);
+	c.auth_use = 2;
+	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)crc_status_active,
+	    LEN(crc_status_active), &hm, &hv), -2);
 	/* hbd's own packets and garbage are not heartbeat's */
 	assert_int_equal(hb_compat_rx(&c, (const uint8_t *)"hb\001\001",
 	    4, &hm, &hv), -1);
+}
+
+/*
+ * Serial lines: a captured netstring status as heartbeat writes it on a
+ * tty (classic text, its own auth field), and read back byte by byte
+ * between noise, SLIP-framed binary, CRs and set 8th bits, as heartbeat's
+ * tty settings deliver them.
+ */
+static void
+test_serial_text(void **state)
+{
+	static struct hbc_serial_dec	 d;
+	static char			 cl[4096], line[16384];
+	struct hbc_msg			 m;
+	const char			*why = NULL;
+	long				 n;
+	size_t				 i, o = 0;
+	int				 got = 0, r;
+	static const uint8_t		 slip[] = { 0xc0, 'h', 'b', 0x01,
+	    0x0a, '>', '>', 0xdb, 0xdc, 0xc0 };
+
+	(void)state;
+	n = hbc_to_classic(sha1_status_init, LEN(sha1_status_init), cl,
+	    sizeof(cl));
+	assert_true(n > 0);
+	assert_memory_equal(cl, "\n>>>\nt=status\nst=init\n", 22);
+	assert_memory_equal(cl + n - 4, "<<<\n", 4);
+	assert_non_null(strstr(cl, "\n(1)srcuuid="));
+	assert_int_equal(hbc_parse(cl + 1, (size_t)n - 1, &m, &why), 0);
+	assert_int_equal(m.fmt, HBC_FMT_CLASSIC);
+	assert_int_equal(hbc_verify(&m, HBC_AUTH_SHA1, SHA1_KEY,
+	    strlen(SHA1_KEY), &why), 0);
+	/* not heartbeat's: nothing to render */
+	assert_int_equal(hbc_to_classic("hb\001\001xxxxxxxx", 12, cl,
+	    sizeof(cl)), -1);
+	/* too small a buffer */
+	assert_int_equal(hbc_to_classic(sha1_status_init,
+	    LEN(sha1_status_init), cl, 100), -1);
+
+	/* the line: noise, a SLIP frame, the message with CRLF and bit 7 */
+	n = hbc_to_classic(sha1_status_init, LEN(sha1_status_init), cl,
+	    sizeof(cl));
+	memcpy(line, "garbage >>> not at the start\n", 29);
+	o = 29;
+	memcpy(line + o, slip, sizeof(slip));
+	o += sizeof(slip);
+	for (i = 0; i < (size_t)n; i++) {
+		if (cl[i] == '\n')
+			line[o++] = '\r';
+		line[o++] = cl[i] == 't' ? (char)('t' | 0x80) : cl[i];
+	}
+	memset(&d, 0, sizeof(d));
+	for (i = 0; i < o; i++) {
+		r = hbc_serial_feed(&d, (uint8_t)line[i]);
+		assert_int_not_equal(r, -1);
+		if (r == 1) {
+			got++;
+			assert_int_equal(i, o - 1);
+			assert_int_equal(hbc_parse(d.buf, d.len, &m, &why), 0);
+			assert_int_equal(hbc_verify(&m, HBC_AUTH_SHA1,
+			    SHA1_KEY, strlen(SHA1_KEY), &why), 0);
+		}
+	}
+	assert_int_equal(got, 1);
+	/* a message too long for the buffer is dropped, the next one read */
+	got = 0;
+	r = 0;
+	for (i = 0; i < 4; i++)
+		r |= hbc_serial_feed(&d, (uint8_t)">>>\n"[i]);
+	assert_int_equal(r, 0);
+	for (i = 0; i < HBC_SERIAL_MAX && r != -1; i++)
+		r = hbc_serial_feed(&d, 'a');
+	assert_int_equal(r, -1);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(hbc_serial_feed(&d, (uint8_t)"a\n<<<\n"[i]),
+		    0);
+	for (i = 1; i < (size_t)n; i++)
+		got += hbc_serial_feed(&d, (uint8_t)cl[i]) == 1;
+	assert_int_equal(got, 1);
+	assert_int_equal(hbc_parse(d.buf, d.len, &m, &why), 0);
 }
 
 int
@@ -435,6 +547,7 @@ main(void)
 		cmocka_unit_test(test_classic_framing),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_peer_heard),
+		cmocka_unit_test(test_serial_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
