@@ -238,7 +238,7 @@ arm(struct core *c)
 
 #define SOONER(t) do { if ((t) > 0 && (due < 0 || (t) < due)) due = (t); \
 	} while (0)
-	if (h->sb == SB_ME)
+	if (h->sb == SB_ME || (h->sb == SB_OTHER && !h->sb_progress))
 		SOONER(h->sb_deadline);
 	if ((h->want_away || h->want_here) && h->retry_at > c->now)
 		SOONER(h->retry_at);
@@ -297,6 +297,8 @@ ask(struct core *c, const struct hbv1_msg *v, uint64_t seq)
 		}
 		h->sb = SB_OTHER;
 		h->sb_floor = seq;
+		h->sb_progress = 0;
+		h->sb_deadline = c->now + HBV1_REPLY_MS;
 		h->sb_groups = groups_of(c, set, c->peer);
 		snprintf(h->sb_set, sizeof(h->sb_set), "%s", hold_word(set));
 		h->stable = 0;
@@ -422,6 +424,9 @@ hbv1_rx(struct core *c, const struct hbv1_msg *v, uint32_t gen,
 		if (v->stable >= 0)
 			h->stable = v->stable;
 		m = groups_of(c, hold, c->peer);
+		/* it began releasing what it asked us to take */
+		if (h->sb == SB_OTHER && v->stable == 0 && seq > h->sb_floor)
+			h->sb_progress = 1;
 		/* only a stable report says a group stopped there */
 		h->may_run = h->stable ? m : h->may_run | m;
 		h->seen_rsc = 1;
@@ -697,6 +702,20 @@ hbv1_timer(struct core *c)
 		h->sb = SB_NOT;
 		h->sb_groups = 0;
 		h->retry_at = c->now + HBV1_RETRY_MS;
+	}
+	/*
+	 * heartbeat ignores its own request when it takes this node for in
+	 * flux (our stable report was still on its way): it never releases,
+	 * and answers our "other" with "Ignored standby message". It says
+	 * "resource ... isstable=0 info=standby" as soon as it does begin.
+	 */
+	if (h->sb == SB_OTHER && !h->sb_progress && c->now >= h->sb_deadline) {
+		core_log(c, LOG_WARNING, "heartbeat on %s did not begin "
+		    "releasing the %s groups it offered in %d s: abandoned",
+		    pn(c), h->sb_set, HBV1_REPLY_MS / 1000);
+		h->sb = SB_NOT;
+		h->sb_groups = 0;
+		h->reply_due = 1;
 	}
 	if (h->starting_sent && !h->seen_rsc &&
 	    h->starting_tries < HBV1_STARTING_TRIES &&

@@ -157,6 +157,7 @@ struct hbv1 {
 					 * are older than the handshake's
 					 * last step: stale */
 	int64_t		 sb_deadline;
+	int		 sb_progress;	/* the peer began releasing */
 	int		 sb_logged;
 	uint64_t	 want_away;	/* the core moved these to the peer */
 	uint64_t	 want_here;	/* ... and these here, from the peer */

@@ -473,6 +473,35 @@ test_stale_done(void **state)
 	assert_true(starts > 0);
 }
 
+/*
+ * heartbeat ignored its own offer (it took this node for in flux) and
+ * answers our "other" with nothing but stable reports: after 10 s the
+ * handshake is given up, and its next offer is taken.
+ */
+static void
+test_offer_ignored(void **state)
+{
+	int	 i;
+
+	(void)state;
+	peer(HV_ASK, HV_ALL, -1, "me");
+	peer(HV_RESOURCE, HV_LOCAL, 1, NULL);
+	for (i = 0; i < 120; i++) {		/* 12 s */
+		now += 100;
+		if (hbv1_due >= 0 && now >= hbv1_due) {
+			hbv1_due = -1;
+			core_timer(co, CT_HBV1, now);
+			take();
+		}
+	}
+	clear();
+	peer(HV_ASK, HV_ALL, -1, "me");
+	assert_true(said("info=other"));
+	peer(HV_RESOURCE, 0, 0, "standby");
+	peer(HV_ASK, HV_ALL, -1, "done");
+	assert_true(starts > 0);
+}
+
 /* heartbeat's clean stop: shutdone, then hbd takes the group */
 static void
 test_shutdone(void **state)
@@ -682,6 +711,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_mixed_streams,
 		    setup_quiet, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_done, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_offer_ignored, setup,
 		    teardown),
 	};
 
