@@ -458,9 +458,14 @@ auth_event(struct core *c, const char *from, const char *node,
 }
 
 void
-core_count_auth_failure(struct core *c)
+core_count_auth_failure(struct core *c, const char *from, const char *node,
+    int64_t now)
 {
+	begin(c, now);
 	c->cnt.auth_failures++;
+	/* the same event (and hbdAuthFailure trap) as for hbd's packets */
+	auth_event(c, from, node, "badSignature");
+	flush(c);
 }
 
 /*

@@ -185,9 +185,11 @@ void	core_fence_done(struct core *, int ok, int exit_code,
 /* up: how many ping nodes answer; -1 while some has neither answered nor
  * had its deadping pass (a fresh start, a ping node a reload added) */
 void	core_ping(struct core *, int up, int total, int64_t now);
-/* A rejected packet counted by the shell (e.g. a disk slot it could
- * not authenticate); the core counts it too. */
-void	core_count_auth_failure(struct core *);
+/* A packet the shell authenticated itself and rejected (heartbeat's
+ * format with a bad digest): counted, and published as an auth_failure
+ * event (hbd-snmp's hbdAuthFailure trap), one a second at most. */
+void	core_count_auth_failure(struct core *, const char *from,
+	    const char *node, int64_t now);
 
 /* standby, takeover, move, poison: 0 done (reply filled), -1 refused */
 int	core_admin(struct core *, const char *cmd, const struct jval *req,

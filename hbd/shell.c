@@ -294,7 +294,9 @@ on_packet(int medium, const uint8_t *pkt, size_t len, const char *from,
 		if (hc == 0)
 			return;		/* heartbeat's: not malformed */
 		if (hc == -2) {		/* heartbeat's, not authentic */
-			core_count_auth_failure(core);
+			core_count_auth_failure(core, from, m.node[0] ?
+			    m.node : "?", mono_ms());
+			drain();
 			return;
 		}
 	}
