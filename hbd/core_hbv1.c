@@ -414,8 +414,15 @@ hbv1_rx(struct core *c, const struct hbv1_msg *v, uint32_t gen,
 		h->reply_due = 1;
 		break;
 	case HV_RESOURCE:
-		if (v->hold < 0)
+		/*
+		 * Reports supersede each other: one older than a report
+		 * already used (retransmitted at our request, or reordered)
+		 * says nothing; an old "isstable=0 info=standby" would leave
+		 * the peer in flux for good.
+		 */
+		if (v->hold < 0 || seq < h->rsc_seq)
 			break;
+		h->rsc_seq = seq;
 		/* heartbeat's rule: a full update replaces, a partial one
 		 * adds (or clears, with none) */
 		hold = v->full ? v->hold : v->hold == 0 ? 0 : v->hold | h->hold;

@@ -144,6 +144,7 @@ struct hbv1 {
 	int		 seen_rsc;	/* a t=resource from that generation */
 	int		 hold;		/* its rsc_hold, its point of view */
 	int		 stable;	/* its isstable */
+	uint64_t	 rsc_seq;	/* the seq of the report they come from */
 	uint64_t	 may_run;	/* groups it may run (bit per group) */
 	int		 starting_sent;
 	int		 starting_tries;
