@@ -65,6 +65,22 @@ def cmd_run(path, offset, t_act, new):
     print("%.1f %.1f %d" % (outage, (g_end - t_act) / 1000.0, len(fails)))
 
 
+def read_sampler(sampler):
+    """tests/tools/lab-sampler's log: "# lab-sampler period_ms=P
+    start_epoch_ms=E ..." then "T_ms ha1_vip=0|1 ha2_vip=0|1 ..." lines;
+    [(epoch_ms, ha1 has the VIP, ha2 has it)]."""
+    base, rows = 0, []
+    for line in open(sampler):
+        if line.startswith("# lab-sampler"):
+            for w in line.split():
+                if w.startswith("start_epoch_ms="):
+                    base = int(w.split("=")[1])
+        elif line[:1].isdigit():
+            p = line.split()
+            rows.append((base + int(p[0]), p[1].endswith("1"), p[2].endswith("1")))
+    return rows
+
+
 def cmd_partition(path, offset, t0, t1, sampler):
     t0, t1 = int(t0), int(t1)
     at = [a for a in read_probe(path, offset) if t0 <= a[1] and a[0] <= t1]
@@ -79,17 +95,7 @@ def cmd_partition(path, offset, t0, t1, sampler):
             start = None
     if start is not None:
         longest = max(longest, t1 - start)
-    # sampler: "# lab-sampler period_ms=P start_epoch_ms=E ..." then
-    # "T_ms ha1_vip=0|1 ha2_vip=0|1 ..."
-    base, rows = 0, []
-    for line in open(sampler):
-        if line.startswith("# lab-sampler"):
-            for w in line.split():
-                if w.startswith("start_epoch_ms="):
-                    base = int(w.split("=")[1])
-        elif line[:1].isdigit():
-            p = line.split()
-            rows.append((base + int(p[0]), p[1].endswith("1"), p[2].endswith("1")))
+    rows = read_sampler(sampler)
     two = none = 0
     for i in range(len(rows) - 1):
         t, v1, v2 = rows[i]
@@ -606,20 +612,13 @@ def cmd_migration(path, offset, t0, t1, sampler, marks):
             if last is not None and a[3] != last:
                 changes += 1
             last = a[3]
-    base, two, samples = 0, 0, 0
-    for line in open(sampler):
-        if line.startswith("# lab-sampler"):
-            for w in line.split():
-                if w.startswith("start_epoch_ms="):
-                    base = int(w.split("=")[1])
-        elif line[:1].isdigit():
-            p = line.split()
-            t = (base + int(p[0])) * 1000
-            if t < t0 or t > t1:
-                continue
-            samples += 1
-            if p[1].endswith("1") and p[2].endswith("1"):
-                two += 1
+    two, samples = 0, 0
+    for ms, v1, v2 in read_sampler(sampler):
+        if ms * 1000 < t0 or ms * 1000 > t1:
+            continue
+        samples += 1
+        if v1 and v2:
+            two += 1
     ms = []
     for m in marks.split(","):
         if "=" in m:
